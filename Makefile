@@ -1,0 +1,90 @@
+# Parley: `make setup` then `make dev`. `make` alone lists every target.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The environment always wins; .env (written by `make setup`) fills the gaps, and only for these.
+env_value = $(shell sed -n 's/^$(1)=//p' .env 2>/dev/null | tail -n 1)
+API_PORT ?= $(or $(call env_value,API_PORT),8000)
+WEB_PORT ?= $(or $(call env_value,WEB_PORT),3000)
+export API_PORT WEB_PORT
+# uv uses the machine's Python 3.11+ rather than downloading one.
+export UV_PYTHON_DOWNLOADS ?= never
+export NEXT_TELEMETRY_DISABLED := 1
+
+API := cd api && uv run --frozen
+PNPM_VERSION := 10.34.9
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: setup
+setup: ## Install everything, write .env, create and migrate the database (idempotent)
+	@command -v uv >/dev/null || python3 -m pip install --quiet uv
+	@command -v pnpm >/dev/null || npm install --global --silent pnpm@$(PNPM_VERSION)
+	cd api && uv sync --frozen
+	pnpm install --frozen-lockfile
+	$(API) python -m parley.local_setup env
+	$(API) python -m parley.local_setup createdb
+	$(MAKE) --no-print-directory migrate
+
+.PHONY: dev
+dev: ## Run the API (:API_PORT) and the web app (:WEB_PORT) with reload
+	$(MAKE) --no-print-directory -j2 dev-api dev-web
+
+.PHONY: dev-api
+dev-api: ## Run the API with reload on API_PORT (8000)
+	$(API) uvicorn parley.main:create_app --factory --reload --host 0.0.0.0 --port $(API_PORT)
+
+.PHONY: dev-web
+dev-web: ## Run the web app in development on WEB_PORT (3000)
+	pnpm --filter web dev
+
+.PHONY: migrate
+migrate: ## Apply database migrations (alembic upgrade head)
+	$(API) alembic upgrade head
+
+.PHONY: db-reset
+db-reset: ## Drop, recreate and migrate the database (destroys its data)
+	$(API) python -m parley.local_setup dropdb
+	$(API) python -m parley.local_setup createdb
+	$(MAKE) --no-print-directory migrate
+
+.PHONY: generate
+generate: ## Export schema.graphql from the API code and regenerate the web client
+	$(API) python -m parley.graphql.export
+	pnpm run codegen
+
+.PHONY: check-generated
+check-generated: ## Fail when schema.graphql or the generated web client is stale
+	$(API) python -m parley.graphql.export --check
+	pnpm run codegen:check
+
+.PHONY: test
+test: test-api test-web ## Run every test (API, web unit, browser end-to-end)
+
+.PHONY: test-api
+test-api: ## API tests against the real PostgreSQL and Redis
+	$(API) pytest
+
+.PHONY: test-web
+test-web: ## Web unit tests (Vitest) and browser tests (Playwright in Chromium)
+	pnpm --filter web test
+	pnpm --filter web test:e2e
+
+.PHONY: lint
+lint: check-generated ## ruff, mypy (strict), ESLint, TypeScript, Prettier, and check-generated
+	cd api && uv run --frozen ruff check . && uv run --frozen ruff format --check .
+	$(API) mypy parley tests
+	pnpm --filter web lint
+	pnpm --filter web typecheck
+	pnpm --filter web format:check
+
+.PHONY: format
+format: ## Format and auto-fix Python and TypeScript
+	cd api && uv run --frozen ruff check --fix . && uv run --frozen ruff format .
+	pnpm --filter web format
+
+.PHONY: bench
+bench: ## Benchmarks (not tests): streaming relay; figures printed and saved in api/bench/
+	$(API) python -m bench.streaming

@@ -1,0 +1,140 @@
+"""Accounts and sessions: register, login, refresh (rotating), logout, and token checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+import structlog
+from redis.asyncio import Redis
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from parley.auth.models import User
+from parley.auth.passwords import PasswordHasher
+from parley.auth.sessions import Rotation, SessionStore
+from parley.auth.tokens import Claims, InvalidToken, TokenCodec, TokenType
+from parley.auth.validation import check_password, clean_full_name, normalise_email
+from parley.errors import Conflict, Unauthenticated
+from parley.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+BAD_CREDENTIALS = "Incorrect email or password."
+INVALID_TOKEN = "Invalid or expired token."
+
+
+@dataclass(frozen=True)
+class IssuedTokens:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    user: User
+
+
+class AuthService:
+    def __init__(
+        self, settings: Settings, sessions: async_sessionmaker[AsyncSession], redis: Redis
+    ) -> None:
+        self._db = sessions
+        self._store = SessionStore(redis)
+        self._hasher = PasswordHasher(settings.bcrypt_rounds)
+        self._tokens = TokenCodec(
+            settings.secret_key.get_secret_value(),
+            access_ttl=dt.timedelta(minutes=settings.access_token_expire_minutes),
+            refresh_ttl=dt.timedelta(days=settings.refresh_token_expire_days),
+        )
+
+    async def register(self, email: str, password: str, full_name: str | None) -> IssuedTokens:
+        email = normalise_email(email)
+        check_password(password)
+        name = clean_full_name(full_name)
+        user = User(email=email, hashed_password=await self._hasher.hash(password), full_name=name)
+        async with self._db() as db:
+            db.add(user)
+            try:
+                await db.commit()
+            except IntegrityError:
+                raise Conflict(
+                    "An account with this email already exists.", field="email"
+                ) from None
+        log.info("user registered", user_id=str(user.id))
+        return await self._open_session(user)
+
+    async def login(self, email: str, password: str) -> IssuedTokens:
+        # A malformed email gets the same answer (and cost) as a wrong password.
+        try:
+            email = normalise_email(email)
+        except Exception:
+            email = ""
+        async with self._db() as db:
+            user = await db.scalar(select(User).where(func.lower(User.email) == email))
+        ok = await self._hasher.verify(password, user.hashed_password if user else None)
+        if user is None or not ok:
+            raise Unauthenticated(BAD_CREDENTIALS)
+        return await self._open_session(user)
+
+    async def refresh(self, refresh_token: str) -> IssuedTokens:
+        claims = self._decode(refresh_token, "refresh")
+        access, _ = self._tokens.issue(claims.user_id, claims.session_id, "access")
+        refresh, next_claims = self._tokens.issue(claims.user_id, claims.session_id, "refresh")
+        outcome = await self._store.rotate(
+            claims.session_id, claims.jti, next_claims.jti, self._refresh_ttl
+        )
+        if outcome is Rotation.REUSE_DETECTED:
+            log.warning("refresh token reuse: session revoked", user_id=str(claims.user_id))
+        if outcome is not Rotation.ROTATED:
+            raise Unauthenticated(INVALID_TOKEN)
+        user = await self.get_user(claims.user_id)
+        if user is None:
+            await self._store.revoke(claims.session_id)
+            raise Unauthenticated(INVALID_TOKEN)
+        return IssuedTokens(access, refresh, self._access_ttl, user)
+
+    async def logout(self, access: Claims, refresh_token: str | None) -> None:
+        if refresh_token is not None:
+            # Only a refresh token of the caller's own session may name what to revoke.
+            spent = self._decode(refresh_token, "refresh")
+            if spent.session_id != access.session_id:
+                raise Unauthenticated(INVALID_TOKEN)
+        await self._store.revoke(access.session_id)
+        await self._store.blacklist(access.jti, access.seconds_left())
+
+    async def authenticate(self, bearer: str | None) -> Claims:
+        """Claims of a valid, live access token, else `Unauthenticated`."""
+        if not bearer:
+            raise Unauthenticated("Sign in to continue.")
+        scheme, _, token = bearer.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthenticated(INVALID_TOKEN)
+        claims = self._decode(token.strip(), "access")
+        if not await self._store.access_allowed(claims.session_id, claims.jti):
+            raise Unauthenticated(INVALID_TOKEN)
+        return claims
+
+    async def get_user(self, user_id: uuid.UUID) -> User | None:
+        async with self._db() as db:
+            return await db.get(User, user_id)
+
+    @property
+    def _access_ttl(self) -> int:
+        return int(self._tokens.ttl["access"].total_seconds())
+
+    @property
+    def _refresh_ttl(self) -> int:
+        return int(self._tokens.ttl["refresh"].total_seconds())
+
+    def _decode(self, token: str, expected: TokenType) -> Claims:
+        try:
+            return self._tokens.decode(token, expected)
+        except InvalidToken:
+            raise Unauthenticated(INVALID_TOKEN) from None
+
+    async def _open_session(self, user: User) -> IssuedTokens:
+        session_id = SessionStore.new_session_id()
+        access, _ = self._tokens.issue(user.id, session_id, "access")
+        refresh, claims = self._tokens.issue(user.id, session_id, "refresh")
+        await self._store.open(session_id, user.id, claims.jti, self._refresh_ttl)
+        return IssuedTokens(access, refresh, self._access_ttl, user)

@@ -1,0 +1,41 @@
+"""Input rules for accounts: normalised emails and bcrypt-safe passwords."""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+
+from parley.errors import BadUserInput
+
+MIN_PASSWORD_CHARS = 8
+MAX_PASSWORD_BYTES = 72  # bcrypt ignores (bcrypt 5 rejects) anything longer
+MAX_FULL_NAME_CHARS = 200
+
+
+def normalise_email(raw: str) -> str:
+    try:
+        checked = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise BadUserInput("Enter a valid email address.", field="email") from None
+    return checked.normalized.lower()
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise BadUserInput(
+            f"Password must be at least {MIN_PASSWORD_CHARS} characters.", field="password"
+        )
+    if len(password.encode()) > MAX_PASSWORD_BYTES:
+        raise BadUserInput(
+            f"Password must be at most {MAX_PASSWORD_BYTES} bytes.", field="password"
+        )
+
+
+def clean_full_name(full_name: str | None) -> str | None:
+    if full_name is None or not full_name.strip():
+        return None
+    name = full_name.strip()
+    if len(name) > MAX_FULL_NAME_CHARS:
+        raise BadUserInput(
+            f"Full name must be at most {MAX_FULL_NAME_CHARS} characters.", field="fullName"
+        )
+    return name

@@ -1,0 +1,80 @@
+"""The Starlette application factory: `uvicorn parley.main:create_app --factory`."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+import structlog
+from redis.asyncio import Redis
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Route, WebSocketRoute
+
+from parley.ai.registry import ProviderRegistry
+from parley.auth.service import AuthService
+from parley.chat.service import ChatService
+from parley.db import create_engine, create_session_factory
+from parley.graphql.view import ParleyGraphQL
+from parley.health import health_check
+from parley.logs import configure_logging
+from parley.request_context import RequestContextMiddleware
+from parley.settings import Settings, load_settings
+from parley.state import AppState
+
+log = structlog.get_logger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    engine = create_engine(settings.async_database_url)
+    redis = Redis.from_url(settings.redis_url, decode_responses=True, health_check_interval=30)
+    state = AppState(
+        settings=settings,
+        engine=engine,
+        sessions=create_session_factory(engine),
+        redis=redis,
+        providers=ProviderRegistry(settings),
+    )
+    chat = ChatService(settings, state.sessions, state.providers)
+    graphql = ParleyGraphQL(state, AuthService(settings, state.sessions, redis), chat)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        log.info("api starting", port=settings.api_port)
+        try:
+            await chat.fail_stale_streams()
+        except Exception:
+            log.warning("could not check for interrupted replies", exc_info=True)
+        try:
+            yield
+        finally:
+            await state.providers.aclose()
+            await redis.aclose()
+            await engine.dispose()
+            log.info("api stopped")
+
+    app = Starlette(
+        routes=[
+            Route("/health_check", health_check, methods=["GET"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+        ],
+        middleware=[
+            Middleware(RequestContextMiddleware),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origin_list,
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["authorization", "content-type", "x-request-id"],
+                expose_headers=["x-request-id", "retry-after"],
+                allow_credentials=True,
+                max_age=600,
+            ),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.parley = state
+    return app

@@ -1,0 +1,95 @@
+"""Application settings, read from the environment and `.env` (the environment wins)."""
+
+from __future__ import annotations
+
+import sys
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from parley.ai.config import AISettings
+
+# The repository's `.env` (written by `make setup`); real environment variables win over it.
+ENV_FILE = Path(__file__).resolve().parents[2] / ".env"
+_ENV = SettingsConfigDict(env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore")
+
+
+def _comma_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+class DatabaseSettings(BaseSettings):
+    """What migrations need: only the database URL (no secrets required)."""
+
+    model_config = _ENV
+
+    database_url: str = Field(description="postgresql://user:pass@host:port/db")
+
+    @field_validator("database_url")
+    @classmethod
+    def _plain_postgres_url(cls, value: str) -> str:
+        if not value.startswith(("postgresql://", "postgres://", "postgresql+asyncpg://")):
+            raise ValueError("must be a postgresql://user:pass@host:port/db URL")
+        return value
+
+    @property
+    def async_database_url(self) -> str:
+        """The same URL with the asyncpg driver selected (users write plain URLs)."""
+        scheme, rest = self.database_url.split("://", 1)
+        del scheme
+        return f"postgresql+asyncpg://{rest}"
+
+
+class Settings(DatabaseSettings, AISettings):
+    model_config = _ENV
+
+    redis_url: str = Field(description="redis://host:port/db")
+    secret_key: SecretStr = Field(min_length=32, description="HS256 signing key")
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    cors_origins: str = "http://localhost:3000"
+    bcrypt_rounds: int = Field(default=12, ge=4, le=16)
+    access_token_expire_minutes: int = Field(default=15, ge=1)
+    refresh_token_expire_days: int = Field(default=7, ge=1)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "console"] = "console"
+
+    graphql_ide: bool = True
+    graphql_max_depth: int = Field(default=10, ge=1)
+    graphql_max_aliases: int = Field(default=15, ge=1)
+    graphql_max_tokens: int = Field(default=2000, ge=10)
+
+    message_max_chars: int = Field(default=32_000, ge=1)
+    title_max_chars: int = Field(default=200, ge=1)
+    system_prompt_max_chars: int = Field(default=8_000, ge=1)
+    history_max_messages: int = Field(default=40, ge=1)
+    default_system_prompt: str = "You are a helpful assistant. Answer in Markdown."
+    streaming_stale_minutes: int = Field(default=10, ge=1)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str) -> str:
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://host:port/db URL")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @cached_property
+    def cors_origin_list(self) -> list[str]:
+        return _comma_list(self.cors_origins)
+
+
+def load_settings() -> Settings:
+    """Load settings or stop with one line naming each bad variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{str(err['loc'][0]).upper()}: {err['msg']}" for err in exc.errors())
+        print(f"parley: invalid configuration: {problems}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -1,0 +1,20 @@
+"""What the app holds for its lifetime: opened in the lifespan, shared by every request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from parley.ai.registry import ProviderRegistry
+from parley.settings import Settings
+
+
+@dataclass(frozen=True)
+class AppState:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    redis: Redis
+    providers: ProviderRegistry
