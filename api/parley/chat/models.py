@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from typing import Any
+
+from sqlalchemy import DateTime, Enum, ForeignKey, Index, Integer, String, Text, func, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from parley.ai.providers import AIProvider
+from parley.db import Base, TimestampMixin, new_id
+
+
+class MessageRole(enum.StrEnum):
+    SYSTEM = "SYSTEM"
+    USER = "USER"
+    ASSISTANT = "ASSISTANT"
+
+
+class MessageStatus(enum.StrEnum):
+    STREAMING = "STREAMING"
+    COMPLETE = "COMPLETE"
+    STOPPED = "STOPPED"
+    FAILED = "FAILED"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as checked strings: readable in SQL, and new values need no ALTER TYPE.
+    return Enum(cls, name=name, native_enum=False, length=16, create_constraint=True)
+
+
+class Conversation(TimestampMixin, Base):
+    __tablename__ = "conversations"
+    __table_args__ = (Index("ix_conversations_user_updated", "user_id", "updated_at", "id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # NULL until the first message names it (the API shows a placeholder meanwhile).
+    title: Mapped[str | None] = mapped_column(String(200))
+    ai_provider: Mapped[AIProvider] = mapped_column(_enum(AIProvider, "ai_provider"))
+    ai_model: Mapped[str] = mapped_column(String(100))
+    system_prompt: Mapped[str | None] = mapped_column(Text)
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        Index("ix_messages_conversation_created", "conversation_id", "created_at", "id"),
+        Index(
+            "ix_messages_streaming",
+            "created_at",
+            postgresql_where=text("status = 'STREAMING'"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    conversation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE")
+    )
+    role: Mapped[MessageRole] = mapped_column(_enum(MessageRole, "message_role"))
+    content: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[MessageStatus] = mapped_column(_enum(MessageStatus, "message_status"))
+    tokens_used: Mapped[int | None] = mapped_column(Integer)
+    # `metadata` is reserved on declarative classes, hence the attribute name.
+    meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSONB, default=dict)
+    # Set by the app, not the database: a user message and its reply are written in one
+    # transaction, where now() would give both the same instant and an ambiguous order.
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

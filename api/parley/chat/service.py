@@ -1,0 +1,260 @@
+"""Conversations and replies: ownership, validation, and what is stored when."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from sqlalchemy import func, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from parley.ai import AIProvider, ChatMessage, ChatModel, ProviderRegistry, Usage
+from parley.chat import repository
+from parley.chat.models import Conversation, Message, MessageRole, MessageStatus
+from parley.chat.validation import (
+    clean_content,
+    clean_model,
+    clean_system_prompt,
+    clean_title,
+    title_from_message,
+)
+from parley.errors import BadUserInput, Forbidden, NotFound
+from parley.settings import Settings
+
+log = structlog.get_logger(__name__)
+_ROLES = {MessageRole.USER: "user", MessageRole.ASSISTANT: "assistant"}
+
+
+@dataclass(frozen=True)
+class ConversationChanges:
+    title: str | None = None
+    ai_provider: AIProvider | None = None
+    ai_model: str | None = None
+    system_prompt: str | None = None
+
+
+@dataclass(frozen=True)
+class PreparedReply:
+    """A stored user message and its reply-to-be, with everything needed to ask the provider."""
+
+    conversation: Conversation
+    user_message: Message
+    assistant_message: Message
+    model: ChatModel
+    system: str
+    context: list[ChatMessage]
+
+
+@dataclass(frozen=True)
+class ReplyOutcome:
+    text: str
+    status: MessageStatus
+    usage: Usage | None = None
+    finish_reason: str | None = None
+    latency_ms: int | None = None
+    ttft_ms: int | None = None
+    # Safe to show: a ProviderError's message, or a generic line for our own failures.
+    error: str | None = None
+    error_status: int | None = None
+
+
+class ChatService:
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        providers: ProviderRegistry,
+    ) -> None:
+        self._settings = settings
+        self._db = sessions
+        self._providers = providers
+
+    async def owned(
+        self, db: AsyncSession, user_id: uuid.UUID, conversation_id: uuid.UUID
+    ) -> Conversation:
+        conversation = await db.get(Conversation, conversation_id)
+        if conversation is None:
+            raise NotFound("Conversation not found.")
+        if conversation.user_id != user_id:
+            raise Forbidden("This conversation belongs to someone else.")
+        return conversation
+
+    async def get(self, user_id: uuid.UUID, conversation_id: uuid.UUID) -> Conversation:
+        async with self._db() as db:
+            return await self.owned(db, user_id, conversation_id)
+
+    async def create(self, user_id: uuid.UUID, changes: ConversationChanges) -> Conversation:
+        provider = changes.ai_provider or self._providers.default_provider()
+        self._check_configured(provider)
+        model = (
+            clean_model(changes.ai_model)
+            if changes.ai_model is not None
+            else self._providers.default_model(provider)
+        )
+        conversation = Conversation(
+            user_id=user_id,
+            title=clean_title(changes.title, self._settings.title_max_chars)
+            if changes.title is not None and changes.title.strip()
+            else None,
+            ai_provider=provider,
+            ai_model=model,
+            system_prompt=clean_system_prompt(
+                changes.system_prompt, self._settings.system_prompt_max_chars
+            ),
+        )
+        async with self._db() as db:
+            db.add(conversation)
+            await db.commit()
+        return conversation
+
+    async def update(
+        self, user_id: uuid.UUID, conversation_id: uuid.UUID, changes: ConversationChanges
+    ) -> Conversation:
+        async with self._db() as db:
+            conversation = await self.owned(db, user_id, conversation_id)
+            if changes.title is not None:
+                conversation.title = clean_title(changes.title, self._settings.title_max_chars)
+            if changes.ai_provider is not None:
+                self._check_configured(changes.ai_provider)
+                if changes.ai_provider != conversation.ai_provider and changes.ai_model is None:
+                    conversation.ai_model = self._providers.default_model(changes.ai_provider)
+                conversation.ai_provider = changes.ai_provider
+            if changes.ai_model is not None:
+                conversation.ai_model = clean_model(changes.ai_model)
+            if changes.system_prompt is not None:
+                # An empty string clears the prompt (the server default applies again).
+                conversation.system_prompt = clean_system_prompt(
+                    changes.system_prompt, self._settings.system_prompt_max_chars
+                )
+            await db.commit()
+            await db.refresh(conversation)
+            return conversation
+
+    async def delete(self, user_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
+        async with self._db() as db:
+            conversation = await self.owned(db, user_id, conversation_id)
+            await db.delete(conversation)
+            await db.commit()
+
+    async def prepare_reply(
+        self, user_id: uuid.UUID, conversation_id: uuid.UUID, content: str
+    ) -> PreparedReply:
+        """Check everything, then store the user message and a STREAMING reply in one commit."""
+        text = clean_content(content, self._settings.message_max_chars)
+        async with self._db() as db:
+            conversation = await self.owned(db, user_id, conversation_id)
+            self._check_configured(conversation.ai_provider)
+            model = self._providers.get(conversation.ai_provider)
+            earlier = await repository.history(
+                db, conversation.id, self._settings.history_max_messages - 1
+            )
+            now = dt.datetime.now(dt.UTC)
+            user_message = Message(
+                id=uuid.uuid4(),
+                conversation_id=conversation.id,
+                role=MessageRole.USER,
+                content=text,
+                status=MessageStatus.COMPLETE,
+                meta={},
+                created_at=now,
+            )
+            assistant_message = Message(
+                id=uuid.uuid4(),
+                conversation_id=conversation.id,
+                role=MessageRole.ASSISTANT,
+                content="",
+                status=MessageStatus.STREAMING,
+                meta={
+                    "provider": conversation.ai_provider.value,
+                    "model": conversation.ai_model,
+                },
+                # One microsecond later, so the pair sorts in the order it was written.
+                created_at=now + dt.timedelta(microseconds=1),
+            )
+            db.add_all([user_message, assistant_message])
+            values: dict[str, Any] = {"updated_at": func.now()}
+            if conversation.title is None:
+                values["title"] = title_from_message(text)
+            await db.execute(
+                update(Conversation).where(Conversation.id == conversation.id).values(**values)
+            )
+            await db.commit()
+            await db.refresh(conversation)
+        context = [
+            ChatMessage(role=_ROLES[m.role], content=m.content)  # type: ignore[arg-type]
+            for m in [*earlier, user_message]
+            if m.role in _ROLES
+        ]
+        return PreparedReply(
+            conversation=conversation,
+            user_message=user_message,
+            assistant_message=assistant_message,
+            model=model,
+            system=conversation.system_prompt or self._settings.default_system_prompt,
+            context=context,
+        )
+
+    async def finish_reply(self, prepared: PreparedReply, outcome: ReplyOutcome) -> Message:
+        """The reply's one closing write: text, status, usage and metadata."""
+        message = prepared.assistant_message
+        meta: dict[str, Any] = {
+            **message.meta,
+            "promptTokens": outcome.usage.prompt_tokens if outcome.usage else None,
+            "completionTokens": outcome.usage.completion_tokens if outcome.usage else None,
+            "finishReason": outcome.finish_reason,
+            "latencyMs": outcome.latency_ms,
+            "ttftMs": outcome.ttft_ms,
+        }
+        if outcome.error is not None:
+            meta["error"] = outcome.error
+            meta["errorStatus"] = outcome.error_status
+        async with self._db() as db:
+            await db.execute(
+                update(Message)
+                .where(Message.id == message.id)
+                .values(
+                    content=outcome.text,
+                    status=outcome.status,
+                    tokens_used=outcome.usage.total_tokens if outcome.usage else None,
+                    meta=meta,
+                )
+            )
+            await db.commit()
+        stored = Message(
+            id=message.id,
+            conversation_id=message.conversation_id,
+            role=message.role,
+            content=outcome.text,
+            status=outcome.status,
+            tokens_used=outcome.usage.total_tokens if outcome.usage else None,
+            meta=meta,
+            created_at=message.created_at,
+        )
+        log.info(
+            "reply stored",
+            conversation_id=str(message.conversation_id),
+            message_id=str(message.id),
+            status=outcome.status.value,
+        )
+        return stored
+
+    async def fail_stale_streams(self) -> int:
+        cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(
+            minutes=self._settings.streaming_stale_minutes
+        )
+        async with self._db() as db:
+            count = await repository.fail_stale_streams(db, cutoff)
+            await db.commit()
+        if count:
+            log.warning("marked interrupted replies as failed", count=count)
+        return count
+
+    def _check_configured(self, provider: AIProvider) -> None:
+        if not self._providers.is_configured(provider):
+            raise BadUserInput(
+                f"The {provider.value} provider is not configured on this server.",
+                field="aiProvider",
+            )

@@ -1,0 +1,54 @@
+"""Input rules for conversations and messages."""
+
+from __future__ import annotations
+
+import re
+
+from parley.errors import BadUserInput
+
+_WHITESPACE = re.compile(r"\s+")
+TITLE_FROM_MESSAGE_CHARS = 60
+
+
+def clean_content(content: str, max_chars: int) -> str:
+    text = content.strip()
+    if not text:
+        raise BadUserInput("Message content must not be empty.", field="content")
+    if len(text) > max_chars:
+        raise BadUserInput(
+            f"Message content must be at most {max_chars} characters.", field="content"
+        )
+    return text
+
+
+def clean_title(title: str, max_chars: int) -> str:
+    text = _WHITESPACE.sub(" ", title).strip()
+    if not text:
+        raise BadUserInput("Title must not be empty.", field="title")
+    if len(text) > max_chars:
+        raise BadUserInput(f"Title must be at most {max_chars} characters.", field="title")
+    return text
+
+
+def clean_system_prompt(prompt: str | None, max_chars: int) -> str | None:
+    if prompt is None or not prompt.strip():
+        return None
+    if len(prompt) > max_chars:
+        raise BadUserInput(
+            f"System prompt must be at most {max_chars} characters.", field="systemPrompt"
+        )
+    return prompt.strip()
+
+
+def clean_model(model: str) -> str:
+    name = model.strip()
+    if not name or len(name) > 100:
+        raise BadUserInput("Model must be 1 to 100 characters.", field="aiModel")
+    return name
+
+
+def title_from_message(content: str) -> str:
+    line = _WHITESPACE.sub(" ", content).strip()
+    if len(line) <= TITLE_FROM_MESSAGE_CHARS:
+        return line
+    return line[: TITLE_FROM_MESSAGE_CHARS - 1].rstrip() + "…"

@@ -1,0 +1,73 @@
+"""GraphQL documents and small steps shared by the chat tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.client import GraphQLClient
+
+MESSAGE_FIELDS = "id conversationId role content status tokensUsed metadata createdAt"
+CONVERSATION_FIELDS = "id title aiProvider aiModel systemPrompt createdAt updatedAt"
+
+CREATE = f"""
+mutation Create($input: CreateConversationInput!) {{
+  createConversation(input: $input) {{ {CONVERSATION_FIELDS} }}
+}}
+"""
+UPDATE = f"""
+mutation Update($id: ID!, $input: UpdateConversationInput!) {{
+  updateConversation(id: $id, input: $input) {{ {CONVERSATION_FIELDS} }}
+}}
+"""
+DELETE = "mutation Delete($id: ID!) { deleteConversation(id: $id) }"
+SEND = f"""
+mutation Send($id: ID!, $content: String!) {{
+  sendMessage(conversationId: $id, content: $content) {{
+    userMessage {{ {MESSAGE_FIELDS} }}
+    assistantMessage {{ {MESSAGE_FIELDS} }}
+  }}
+}}
+"""
+CONVERSATION = f"""
+query One($id: ID!, $last: Int! = 50, $before: String) {{
+  conversation(id: $id) {{
+    {CONVERSATION_FIELDS} messageCount
+    lastMessage {{ id content }}
+    messages(last: $last, before: $before) {{
+      edges {{ cursor node {{ {MESSAGE_FIELDS} }} }}
+      pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }}
+    }}
+  }}
+}}
+"""
+LIST = """
+query List($first: Int! = 20, $after: String) {
+  conversations(first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { id title updatedAt messageCount lastMessage { id content role } } }
+  }
+}
+"""
+GENERATE = """
+subscription Generate($id: ID!, $content: String!) {
+  generateReply(conversationId: $id, content: $content) {
+    __typename
+    ... on ReplyStarted { assistantMessageId userMessage { id content role status } }
+    ... on ReplyDelta { assistantMessageId text }
+    ... on ReplyCompleted { message { id content status tokensUsed metadata } }
+    ... on ReplyFailed { code error message { id content status metadata } }
+  }
+}
+"""
+
+
+async def create_conversation(client: GraphQLClient, token: str, **fields: Any) -> dict[str, Any]:
+    result = await client(CREATE, {"input": fields}, token=token)
+    assert not result.errors, result.errors
+    conversation: dict[str, Any] = result.data["createConversation"]
+    return conversation
+
+
+async def send(client: GraphQLClient, token: str, conversation_id: str, content: str) -> Any:
+    return await client(SEND, {"id": conversation_id, "content": content}, token=token)
