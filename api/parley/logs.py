@@ -9,7 +9,10 @@ from typing import Any
 import structlog
 
 # Values under these keys never reach a log line, whatever logs them.
-_SECRET_KEYS = re.compile(r"pass(word)?|token|secret|authorization|api_key|cookie", re.IGNORECASE)
+# (`token`, `refresh_token`: yes; `prompt_tokens`, a count: no.)
+_SECRET_KEYS = re.compile(
+    r"pass(word)?|secret|authorization|api_key|cookie|(^|_)token$", re.IGNORECASE
+)
 
 
 def _redact(_: Any, __: str, event: structlog.types.EventDict) -> structlog.types.EventDict:

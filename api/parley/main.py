@@ -14,11 +14,13 @@ from starlette.routing import Route, WebSocketRoute
 
 from parley.ai.registry import ProviderRegistry
 from parley.auth.service import AuthService
+from parley.cache import UserCacheGenerations
 from parley.chat.service import ChatService
 from parley.db import create_engine, create_session_factory
 from parley.graphql.view import ParleyGraphQL
 from parley.health import health_check
 from parley.logs import configure_logging
+from parley.rate_limits import RateLimiter
 from parley.request_context import RequestContextMiddleware
 from parley.settings import Settings, load_settings
 from parley.state import AppState
@@ -30,15 +32,23 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     configure_logging(settings.log_level, settings.log_format)
     engine = create_engine(settings.async_database_url)
-    redis = Redis.from_url(settings.redis_url, decode_responses=True, health_check_interval=30)
+    # Short timeouts: a stalled Redis must degrade requests, not hang them.
+    redis = Redis.from_url(
+        settings.redis_url,
+        decode_responses=True,
+        health_check_interval=30,
+        socket_connect_timeout=2,
+        socket_timeout=2,
+    )
     state = AppState(
         settings=settings,
         engine=engine,
         sessions=create_session_factory(engine),
         redis=redis,
         providers=ProviderRegistry(settings),
+        limiter=RateLimiter(settings.redis_url),
     )
-    chat = ChatService(settings, state.sessions, state.providers)
+    chat = ChatService(settings, state.sessions, state.providers, UserCacheGenerations(redis))
     graphql = ParleyGraphQL(state, AuthService(settings, state.sessions, redis), chat)
 
     @contextlib.asynccontextmanager

@@ -12,11 +12,21 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
+# Filled in while the request runs (by tasks that cannot rebind the middleware's context),
+# read once for the access line.
+_access_fields: ContextVar[dict[str, object] | None] = ContextVar("access_fields", default=None)
 log = structlog.get_logger("parley.access")
 
 
 def current_request_id() -> str:
     return request_id_var.get()
+
+
+def annotate_access_line(**fields: object) -> None:
+    """Add fields (user id, operation name...) to this request's access line."""
+    access = _access_fields.get()
+    if access is not None:
+        access.update(fields)
 
 
 class RequestContextMiddleware:
@@ -35,6 +45,8 @@ class RequestContextMiddleware:
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
+        fields: dict[str, object] = {}
+        fields_token = _access_fields.set(fields)
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         status = 500
@@ -59,11 +71,14 @@ class RequestContextMiddleware:
                     path=scope["path"],
                     status=status,
                     duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                    **fields,
                 )
             elif scope["type"] == "websocket":
                 log.info(
                     "socket closed",
                     path=scope["path"],
                     duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                    **fields,
                 )
+            _access_fields.reset(fields_token)
             request_id_var.reset(token)

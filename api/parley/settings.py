@@ -7,10 +7,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
+from limits import RateLimitItem
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from parley.ai.config import AISettings
+from parley.client_ip import IPNetwork, parse_networks
+from parley.rate_limits import parse_limit
 
 # The repository's `.env` (written by `make setup`); real environment variables win over it.
 ENV_FILE = Path(__file__).resolve().parents[2] / ".env"
@@ -68,11 +71,29 @@ class Settings(DatabaseSettings, AISettings):
     default_system_prompt: str = "You are a helpful assistant. Answer in Markdown."
     streaming_stale_minutes: int = Field(default=10, ge=1)
 
+    rate_limit_messages: str = "10/minute"
+    rate_limit_auth: str = "10/minute"
+    trusted_proxies: str = ""
+    cache_ttl_conversations_seconds: int = Field(default=300, ge=0)
+    cache_ttl_messages_seconds: int = Field(default=600, ge=0)
+
     @field_validator("redis_url")
     @classmethod
     def _redis_url(cls, value: str) -> str:
         if not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must be a redis://host:port/db URL")
+        return value
+
+    @field_validator("rate_limit_messages", "rate_limit_auth")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        parse_limit(value, "rate limit")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        parse_networks(value)
         return value
 
     @field_validator("log_level", mode="before")
@@ -84,11 +105,23 @@ class Settings(DatabaseSettings, AISettings):
     def cors_origin_list(self) -> list[str]:
         return _comma_list(self.cors_origins)
 
+    @cached_property
+    def message_limit(self) -> RateLimitItem:
+        return parse_limit(self.rate_limit_messages, "RATE_LIMIT_MESSAGES")
 
-def load_settings() -> Settings:
+    @cached_property
+    def auth_limit(self) -> RateLimitItem:
+        return parse_limit(self.rate_limit_auth, "RATE_LIMIT_AUTH")
+
+    @cached_property
+    def trusted_proxy_networks(self) -> list[IPNetwork]:
+        return parse_networks(self.trusted_proxies)
+
+
+def load_settings(env_file: Path | None = ENV_FILE) -> Settings:
     """Load settings or stop with one line naming each bad variable."""
     try:
-        return Settings()
+        return Settings(_env_file=env_file)
     except ValidationError as exc:
         problems = "; ".join(f"{str(err['loc'][0]).upper()}: {err['msg']}" for err in exc.errors())
         print(f"parley: invalid configuration: {problems}", file=sys.stderr)

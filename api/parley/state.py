@@ -8,6 +8,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from parley.ai.registry import ProviderRegistry
+from parley.rate_limits import RateLimiter
 from parley.settings import Settings
 
 
@@ -18,3 +19,4 @@ class AppState:
     sessions: async_sessionmaker[AsyncSession]
     redis: Redis
     providers: ProviderRegistry
+    limiter: RateLimiter

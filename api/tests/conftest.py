@@ -86,6 +86,9 @@ def make_settings(fake_provider: FakeProviderServer, **overrides: object) -> Set
         "demo_stream_delay_ms": 1,
         "ai_retry_base_delay_seconds": 0.01,
         "ai_request_timeout_seconds": 2,
+        # Generous limits: the rate-limit tests build apps with tight ones.
+        "rate_limit_messages": "10000/minute",
+        "rate_limit_auth": "10000/minute",
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
@@ -99,8 +102,14 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}/graphql"
+        # As `make dev-api` runs it: X-Forwarded-For is ours to judge (TRUSTED_PROXIES).
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_config=None, ws="websockets"
+            app,
+            host="127.0.0.1",
+            port=self.port,
+            log_config=None,
+            ws="websockets-sansio",
+            proxy_headers=False,
         )
         self._server = uvicorn.Server(config)
         self._task: asyncio.Task[None] | None = None

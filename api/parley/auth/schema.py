@@ -79,11 +79,13 @@ class AuthQuery:
 class AuthMutation:
     @strawberry.mutation(description="Creates an account and signs it in.")
     async def register(self, info: Info[Context, None], input: RegisterInput) -> AuthPayload:
+        await info.context.limit_auth_attempts()
         tokens = await info.context.auth.register(input.email, input.password, input.full_name)
         return AuthPayload.from_tokens(tokens)
 
     @strawberry.mutation(description="Signs in with email and password.")
     async def login(self, info: Info[Context, None], input: LoginInput) -> AuthPayload:
+        await info.context.limit_auth_attempts()
         return AuthPayload.from_tokens(await info.context.auth.login(input.email, input.password))
 
     @strawberry.mutation(
@@ -93,6 +95,7 @@ class AuthMutation:
         )
     )
     async def refresh_token(self, info: Info[Context, None], refresh_token: str) -> AuthPayload:
+        await info.context.limit_auth_attempts()
         return AuthPayload.from_tokens(await info.context.auth.refresh(refresh_token))
 
     @strawberry.mutation(

@@ -9,7 +9,11 @@ from __future__ import annotations
 import enum
 import uuid
 
+import structlog
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+log = structlog.get_logger(__name__)
 
 # Atomic compare-and-rotate: two concurrent refreshes with the same token cannot both win.
 _ROTATE = """
@@ -69,9 +73,18 @@ class SessionStore:
             await self._redis.set(_blacklist_key(jti), "1", ex=ttl)
 
     async def access_allowed(self, session_id: str, jti: str) -> bool:
-        """One round trip: the session still exists and this access token is not blacklisted."""
-        async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.exists(_session_key(session_id))
-            pipe.exists(_blacklist_key(jti))
-            session_exists, blacklisted = await pipe.execute()
+        """One round trip: the session still exists and this access token is not blacklisted.
+
+        When Redis cannot be asked, a token whose signature and expiry checked out is accepted
+        (it lives minutes): signed-in users keep working through a Redis outage, at the cost of
+        revocations taking effect only when Redis is back or the token expires.
+        """
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.exists(_session_key(session_id))
+                pipe.exists(_blacklist_key(jti))
+                session_exists, blacklisted = await pipe.execute()
+        except RedisError:
+            log.warning("session store unavailable; accepting a valid access token")
+            return True
         return bool(session_exists) and not blacklisted

@@ -322,6 +322,7 @@ class ChatMutation:
     ) -> SendMessagePayload:
         ctx = info.context
         user_id = await ctx.user_id()
+        await ctx.limit_messages(user_id)
         prepared = await ctx.chat.prepare_reply(
             user_id, parse_id(conversation_id, "conversationId"), content
         )
@@ -351,6 +352,7 @@ class ChatSubscription:
     ) -> AsyncGenerator[ReplyEvent, None]:
         ctx = info.context
         user_id = await ctx.user_id()
+        await ctx.limit_messages(user_id)
         prepared = await ctx.chat.prepare_reply(
             user_id, parse_id(conversation_id, "conversationId"), content
         )

@@ -12,6 +12,7 @@ from sqlalchemy import func, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from parley.ai import AIProvider, ChatMessage, ChatModel, ProviderRegistry, Usage
+from parley.cache import UserCacheGenerations
 from parley.chat import repository
 from parley.chat.models import Conversation, Message, MessageRole, MessageStatus
 from parley.chat.validation import (
@@ -67,10 +68,12 @@ class ChatService:
         settings: Settings,
         sessions: async_sessionmaker[AsyncSession],
         providers: ProviderRegistry,
+        cache: UserCacheGenerations,
     ) -> None:
         self._settings = settings
         self._db = sessions
         self._providers = providers
+        self._cache = cache
 
     async def owned(
         self, db: AsyncSession, user_id: uuid.UUID, conversation_id: uuid.UUID
@@ -108,6 +111,7 @@ class ChatService:
         async with self._db() as db:
             db.add(conversation)
             await db.commit()
+        await self._cache.bump(user_id)
         return conversation
 
     async def update(
@@ -131,13 +135,15 @@ class ChatService:
                 )
             await db.commit()
             await db.refresh(conversation)
-            return conversation
+        await self._cache.bump(user_id)
+        return conversation
 
     async def delete(self, user_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
         async with self._db() as db:
             conversation = await self.owned(db, user_id, conversation_id)
             await db.delete(conversation)
             await db.commit()
+        await self._cache.bump(user_id)
 
     async def prepare_reply(
         self, user_id: uuid.UUID, conversation_id: uuid.UUID, content: str
@@ -183,6 +189,7 @@ class ChatService:
             )
             await db.commit()
             await db.refresh(conversation)
+        await self._cache.bump(user_id)
         context = [
             ChatMessage(role=_ROLES[m.role], content=m.content)  # type: ignore[arg-type]
             for m in [*earlier, user_message]
@@ -223,6 +230,7 @@ class ChatService:
                 )
             )
             await db.commit()
+        await self._cache.bump(prepared.conversation.user_id)
         stored = Message(
             id=message.id,
             conversation_id=message.conversation_id,

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-import structlog
+from limits import RateLimitItem
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -14,6 +14,9 @@ from starlette.websockets import WebSocket
 from parley.auth.service import AuthService
 from parley.auth.tokens import Claims
 from parley.chat.service import ChatService
+from parley.client_ip import client_ip
+from parley.errors import RateLimited
+from parley.request_context import annotate_access_line
 from parley.state import AppState
 
 
@@ -32,6 +35,11 @@ class Context:
     def is_socket(self) -> bool:
         return isinstance(self.request, WebSocket)
 
+    @property
+    def signed_in_user_id(self) -> str | None:
+        """The user this context last authenticated, if any (for logs)."""
+        return str(self._claims.user_id) if self._claims else None
+
     def bearer(self) -> str | None:
         if self.is_socket:
             value = (self.connection_params or {}).get("authorization")
@@ -48,12 +56,29 @@ class Context:
             return self._claims
         claims = await self.auth.authenticate(self.bearer())
         self._claims = claims
-        structlog.contextvars.bind_contextvars(user_id=str(claims.user_id))
+        annotate_access_line(user_id=str(claims.user_id))
         return claims
 
     async def user_id(self) -> uuid.UUID:
         return (await self.claims()).user_id
 
     def client_ip(self) -> str:
-        client = self.request.client
-        return client.host if client else "unknown"
+        peer = self.request.client.host if self.request.client else None
+        forwarded = self.request.headers.get("x-forwarded-for")
+        return client_ip(peer, forwarded, self.state.settings.trusted_proxy_networks)
+
+    async def rate_limit(self, limit: RateLimitItem, *identity: str) -> None:
+        """Count a call; over the limit, fail with RATE_LIMITED (and HTTP 429 + Retry-After)."""
+        try:
+            await self.state.limiter.hit(limit, *identity)
+        except RateLimited as exc:
+            if self.response is not None:
+                self.response.status_code = 429
+                self.response.headers["Retry-After"] = str(exc.retry_after)
+            raise
+
+    async def limit_auth_attempts(self) -> None:
+        await self.rate_limit(self.state.settings.auth_limit, "auth", self.client_ip())
+
+    async def limit_messages(self, user_id: uuid.UUID) -> None:
+        await self.rate_limit(self.state.settings.message_limit, "messages", str(user_id))

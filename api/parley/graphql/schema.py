@@ -21,6 +21,8 @@ from parley.auth.schema import AuthMutation, AuthQuery
 from parley.chat.loaders import OperationLoaders
 from parley.chat.schema import ChatMutation, ChatQuery, ChatSubscription
 from parley.graphql.error_codes import ErrorCodes, is_unexpected, label_caller_error
+from parley.graphql.operation_log import OperationLog
+from parley.graphql.response_cache import ResponseCache
 from parley.settings import Settings
 
 
@@ -70,8 +72,10 @@ def build_schema(extensions: Sequence[ExtensionFactory] = ()) -> ParleySchema:
 def serving_extensions(settings: Settings) -> list[ExtensionFactory]:
     """Abuse limits and caches for the served schema (the exported SDL does not depend on them)."""
     return [
+        OperationLog,
         ErrorCodes,
         OperationLoaders,
+        ResponseCache,
         lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),

@@ -1,0 +1,49 @@
+"""Moving-window rate limits in Redis (the `limits` library), shared by every API process.
+
+A limited call fails with `RATE_LIMITED` and `retryAfter`; over HTTP the response is also 429
+with a `Retry-After` header (set by the caller, who owns the response). When Redis is down the
+limits fail open: refusing every user because the limiter is blind would be worse.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import structlog
+from limits import RateLimitItem, parse
+from limits.aio.storage import RedisStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
+
+from parley.errors import RateLimited
+
+log = structlog.get_logger(__name__)
+
+
+def parse_limit(value: str, variable: str) -> RateLimitItem:
+    try:
+        return parse(value)
+    except ValueError:
+        raise ValueError(f"{variable} is not a rate limit like `10/minute`: {value!r}") from None
+
+
+class RateLimiter:
+    def __init__(self, redis_url: str) -> None:
+        storage = RedisStorage(
+            f"async+{redis_url}", implementation="redispy", wrap_exceptions=True, key_prefix="rl"
+        )
+        self._window = MovingWindowRateLimiter(storage)
+
+    async def hit(self, limit: RateLimitItem, *identity: str) -> None:
+        """Count one call against `limit` for `identity`; raise `RateLimited` when over it."""
+        try:
+            if await self._window.hit(limit, *identity):
+                return
+            stats = await self._window.get_window_stats(limit, *identity)
+        except StorageError:
+            log.warning("rate limiter unavailable; allowing the call", limit=str(limit))
+            return
+        retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+        log.info("rate limited", limit=str(limit), retry_after=retry_after)
+        raise RateLimited(retry_after)

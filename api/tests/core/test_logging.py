@@ -1,0 +1,89 @@
+"""Logs: JSON lines with request ids, an access line per request, a line per AI call, no secrets."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from parley.main import create_app
+from tests.chat.documents import CREATE, SEND
+from tests.client import REGISTER
+from tests.conftest import LiveServer, make_settings
+from tests.fakes.provider_server import FakeProviderServer
+
+PASSWORD = "hunter2-but-longer"
+
+
+async def test_json_access_and_ai_lines_without_secrets(
+    server: LiveServer, fake_provider: FakeProviderServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = make_settings(fake_provider)
+    app = create_app(settings)
+    secrets = [
+        PASSWORD,
+        settings.secret_key.get_secret_value(),
+        "sk-test-openai-secret",
+        "sk-ant-test-secret",
+    ]
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://t") as http:
+
+        async def call(query: str, variables: dict[str, Any], token: str | None = None) -> Any:
+            headers = {"authorization": f"Bearer {token}"} if token else {}
+            response = await http.post(
+                "/graphql", json={"query": query, "variables": variables}, headers=headers
+            )
+            return response.json()
+
+        registered = await call(
+            REGISTER, {"input": {"email": "log@example.com", "password": PASSWORD}}
+        )
+        token = registered["data"]["register"]["accessToken"]
+        refresh = registered["data"]["register"]["refreshToken"]
+        secrets += [token, refresh]
+        created = await call(CREATE, {"input": {"aiProvider": "OPENAI"}}, token)
+        cid = created["data"]["createConversation"]["id"]
+        await call(SEND, {"id": cid, "content": "hello"}, token)
+        await call("query Me { me { id } }", {}, "not-a-token")
+
+    output = capsys.readouterr().err
+    lines = [json.loads(line) for line in output.splitlines() if line.strip()]
+    assert lines, "nothing was logged"
+    for secret in secrets:
+        assert secret not in output
+
+    access = [line for line in lines if line["event"] == "request"]
+    assert len(access) == 4
+    for line in access:
+        assert len(line["request_id"]) == 32
+        assert line["status"] == 200
+        assert line["duration_ms"] >= 0
+        assert line["method"] == "POST"
+    assert [line["operation"] for line in access] == ["Register", "Create", "Send", "Me"]
+    user_id = registered["data"]["register"]["user"]["id"]
+    assert [line.get("user_id") for line in access] == [None, user_id, user_id, None]
+    assert access[-1]["error_codes"] == ["UNAUTHENTICATED"]
+
+    [ai_call] = [line for line in lines if line["event"] == "ai.call"]
+    assert ai_call["provider"] == "OPENAI"
+    assert ai_call["prompt_tokens"] > 0
+    assert ai_call["completion_tokens"] > 0
+    assert ai_call["latency_ms"] >= 0
+    assert "ttft_ms" in ai_call
+    assert ai_call["request_id"] == access[2]["request_id"]
+
+
+def test_secret_fields_are_redacted_whoever_logs_them(capsys: pytest.CaptureFixture[str]) -> None:
+    import structlog
+
+    from parley.logs import configure_logging
+
+    configure_logging("INFO", "json")
+    structlog.get_logger("test").info(
+        "login attempt", password="p4ss", refresh_token="r.t.k", api_key="k", prompt_tokens=3
+    )
+    [line] = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.strip()]
+    assert line["password"] == line["refresh_token"] == line["api_key"] == "[redacted]"
+    assert line["prompt_tokens"] == 3
