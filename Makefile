@@ -50,6 +50,19 @@ db-reset: ## Drop, recreate and migrate the database (destroys its data)
 	$(API) python -m parley.local_setup createdb
 	$(MAKE) --no-print-directory migrate
 
+.PHONY: seed-db
+seed-db: ## Add demo users and conversations (see README; running it again changes nothing)
+	$(API) python -m parley.seed
+
+.PHONY: db-backup
+db-backup: ## Dump the database into backups/ (pg_dump, custom format)
+	$(API) python -m parley.local_setup backup ../backups
+
+.PHONY: db-restore
+db-restore: ## Restore a dump: make db-restore FILE=backups/parley-....dump
+	@test -n "$(FILE)" || { echo "usage: make db-restore FILE=backups/<name>.dump"; exit 2; }
+	$(API) python -m parley.local_setup restore $(abspath $(FILE))
+
 .PHONY: generate
 generate: ## Export schema.graphql from the API code and regenerate the web client
 	$(API) python -m parley.graphql.export
@@ -73,17 +86,25 @@ test-web: ## Web unit tests (Vitest) and browser tests (Playwright in Chromium)
 	pnpm --filter web test:e2e
 
 .PHONY: lint
-lint: check-generated ## ruff, mypy (strict), ESLint, TypeScript, Prettier, and check-generated
+lint: check-generated typecheck ## ruff, ESLint, Prettier, typecheck and check-generated
 	cd api && uv run --frozen ruff check . && uv run --frozen ruff format --check .
-	$(API) mypy parley tests
 	pnpm --filter web lint
-	pnpm --filter web typecheck
 	pnpm --filter web format:check
+
+.PHONY: typecheck
+typecheck: ## mypy (strict) and TypeScript (strict)
+	$(API) mypy parley tests bench
+	pnpm --filter web typecheck
 
 .PHONY: format
 format: ## Format and auto-fix Python and TypeScript
 	cd api && uv run --frozen ruff check --fix . && uv run --frozen ruff format .
 	pnpm --filter web format
+
+.PHONY: rename
+rename: ## Make the template yours: make rename NAME=acme (package names, titles, compose, README)
+	@test -n "$(NAME)" || { echo "usage: make rename NAME=acme"; exit 2; }
+	python3 tools/rename.py $(NAME)
 
 .PHONY: bench
 bench: ## Benchmarks (not tests): streaming relay; figures printed and saved in api/bench/

@@ -1,13 +1,17 @@
-"""`make setup` helpers: write `.env` with a fresh secret, create the database if it is missing.
+"""Local database chores for the Makefile: `.env`, create/drop, backup/restore.
 
-Both are idempotent: an existing `.env` and an existing database are left as they are.
+`make setup` writes `.env` with a fresh secret and creates the database if it is missing; both
+are idempotent: an existing `.env` and an existing database are left as they are.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import secrets
+import subprocess
 import sys
+from pathlib import Path
 
 import asyncpg
 
@@ -65,6 +69,40 @@ async def drop_database(url: str) -> None:
         await conn.close()
 
 
+def backup(url: str, directory: Path) -> Path:
+    """pg_dump (custom format) into `directory`, named by time."""
+    directory.mkdir(parents=True, exist_ok=True)
+    _, name = _admin_url_and_name(url)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    target = directory / f"{name}-{stamp}.dump"
+    # The PostgreSQL client tools, from PATH, with arguments we built (no shell).
+    subprocess.run(["pg_dump", "--format=custom", f"--file={target}", _plain(url)], check=True)  # noqa: S603, S607
+    print(f"wrote {target}")
+    return target
+
+
+def restore(url: str, dump: Path) -> None:
+    """Replace the database's contents with a dump made by `backup`."""
+    if not dump.is_file():
+        sys.exit(f"no such backup: {dump}")
+    subprocess.run(  # noqa: S603
+        [  # noqa: S607
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            f"--dbname={_plain(url)}",
+            str(dump),
+        ],
+        check=True,
+    )
+    print(f"restored {dump}")
+
+
+def _plain(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
 def main(argv: list[str]) -> None:
     command = argv[1] if len(argv) > 1 else ""
     if command == "env":
@@ -73,8 +111,15 @@ def main(argv: list[str]) -> None:
         asyncio.run(create_database(DatabaseSettings().database_url))
     elif command == "dropdb":
         asyncio.run(drop_database(DatabaseSettings().database_url))
+    elif command == "backup":
+        backup(DatabaseSettings().database_url, Path(argv[2] if len(argv) > 2 else "backups"))
+    elif command == "restore" and len(argv) > 2:
+        restore(DatabaseSettings().database_url, Path(argv[2]))
     else:
-        sys.exit("usage: python -m parley.local_setup env|createdb|dropdb")
+        sys.exit(
+            "usage: python -m parley.local_setup env | createdb | dropdb | backup [DIR]"
+            " | restore FILE"
+        )
 
 
 if __name__ == "__main__":
