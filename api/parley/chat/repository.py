@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import and_, func, or_, select, tuple_, update
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.chat.models import Conversation, Message, MessageStatus
@@ -64,7 +65,7 @@ async def last_messages(
     query = (
         select(Message)
         .where(Message.conversation_id.in_(conversation_ids))
-        .distinct(Message.conversation_id)
+        .ext(distinct_on(Message.conversation_id))
         .order_by(Message.conversation_id, Message.created_at.desc(), Message.id.desc())
     )
     return {message.conversation_id: message for message in await db.scalars(query)}
