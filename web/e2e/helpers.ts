@@ -1,0 +1,64 @@
+import { expect, type Page } from "@playwright/test";
+
+let counter = 0;
+
+/** A unique account per test, so tests run in parallel without sharing state. */
+export function newUser() {
+  counter += 1;
+  const id = `${Date.now().toString(36)}${process.pid.toString(36)}${counter}`;
+  return {
+    fullName: `Test User ${counter}`,
+    email: `e2e-${id}@example.com`,
+    password: "correct horse battery",
+  };
+}
+
+export async function register(page: Page, user = newUser()) {
+  await page.goto("/register");
+  await page.getByLabel("Full name").fill(user.fullName);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard\/chat$/);
+  return user;
+}
+
+export async function newChat(
+  page: Page,
+  {
+    title,
+    provider = "DEMO",
+    systemPrompt,
+  }: { title: string; provider?: string; systemPrompt?: string },
+) {
+  await page.getByRole("button", { name: "New chat" }).click();
+  const dialog = page.getByRole("dialog", { name: "New chat" });
+  await dialog.getByLabel("Title").fill(title);
+  await dialog.getByLabel("Provider").selectOption(provider);
+  if (systemPrompt) await dialog.getByLabel("System prompt").fill(systemPrompt);
+  await dialog.getByRole("button", { name: "Start chat" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page).toHaveURL(/\/dashboard\/chat\/[^/]+$/);
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+}
+
+export function conversations(page: Page) {
+  return page.getByRole("navigation", { name: "Conversations" });
+}
+
+export function assistantMessages(page: Page) {
+  return page
+    .getByRole("feed", { name: "Chat history" })
+    .getByRole("article", { name: "Assistant said" });
+}
+
+export function userMessages(page: Page) {
+  return page
+    .getByRole("feed", { name: "Chat history" })
+    .getByRole("article", { name: "You said" });
+}
+
+export async function send(page: Page, text: string) {
+  await page.getByLabel("Message").fill(text);
+  await page.getByLabel("Message").press("Enter");
+}

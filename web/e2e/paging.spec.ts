@@ -1,0 +1,82 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { assistantMessages, conversations, newUser, userMessages } from "./helpers";
+
+const API_URL = `http://127.0.0.1:${process.env.E2E_API_PORT || 8200}/graphql`;
+
+async function gql<T>(
+  request: APIRequestContext,
+  query: string,
+  variables: object,
+  token?: string,
+) {
+  const response = await request.post(API_URL, {
+    data: { query, variables },
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  const body = (await response.json()) as { data: T; errors?: unknown };
+  expect(body.errors).toBeUndefined();
+  return body.data;
+}
+
+test("the sidebar and the message list load more pages as you scroll", async ({
+  page,
+  request,
+}) => {
+  // Seed through the API directly: 35 conversations (sidebar pages hold 30) and, in the
+  // newest, 30 exchanges = 60 messages (message pages hold 50).
+  const user = newUser();
+  const { register } = await gql<{ register: { accessToken: string } }>(
+    request,
+    "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }",
+    { i: user },
+  );
+  const token = register.accessToken;
+  let lastId = "";
+  for (let n = 1; n <= 35; n++) {
+    const data = await gql<{ createConversation: { id: string } }>(
+      request,
+      "mutation($t: String!) { createConversation(input: { title: $t, aiProvider: DEMO }) { id } }",
+      { t: `Seeded ${n}` },
+      token,
+    );
+    lastId = data.createConversation.id;
+  }
+  for (let batch = 0; batch < 30; batch += 5) {
+    await Promise.all(
+      [1, 2, 3, 4, 5].map((i) =>
+        gql(
+          request,
+          "mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, content: $t) { userMessage { id } } }",
+          { c: lastId, t: `Question ${batch + i}` },
+          token,
+        ),
+      ),
+    );
+  }
+
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard\/chat$/);
+
+  // Sidebar: newest first; the oldest arrives once the list is scrolled to its end.
+  const nav = conversations(page);
+  await expect(nav.getByRole("link").first()).toHaveText("Seeded 35");
+  await expect(nav.getByRole("link", { name: "Seeded 1", exact: true })).toHaveCount(0);
+  await nav.getByRole("link").last().scrollIntoViewIfNeeded();
+  await expect(nav.getByRole("link", { name: "Seeded 1", exact: true })).toBeVisible();
+  await expect(nav.getByRole("link")).toHaveCount(35);
+
+  // Messages: opens at the newest, loads the older page when scrolled to the top.
+  await nav.getByRole("link", { name: "Seeded 35" }).click();
+  await expect(assistantMessages(page).last()).toBeInViewport();
+  const log = page.getByRole("feed", { name: "Chat history" });
+  const first = userMessages(page).filter({ hasText: /^Question 1$/ });
+  await expect(first).toHaveCount(0);
+  // Keep scrolling up until the first question (on the older page) is rendered.
+  await expect(async () => {
+    await log.evaluate((el) => el.scrollBy(0, -2000));
+    await expect(first).toBeVisible({ timeout: 250 });
+  }).toPass({ timeout: 15_000 });
+});

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The real API for the browser tests: a fresh database each run, the DEMO provider, the
+# fake provider server standing in for Anthropic, and OpenAI pointed at a closed port so
+# a failing provider can be tested too.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$E2E_ROOT/api"
+
+export DATABASE_URL="postgresql://postgres@127.0.0.1:5432/parley_e2e"
+export REDIS_URL="redis://127.0.0.1:6379/6"
+export SECRET_KEY="e2e-only-secret-key-0123456789abcdef"
+export CORS_ORIGINS="http://localhost:${E2E_WEB_PORT},http://127.0.0.1:${E2E_WEB_PORT}"
+export API_PORT="$E2E_API_PORT"
+export BCRYPT_ROUNDS=4              # registration speed matters more than hash cost here
+export DEMO_STREAM_DELAY_MS=40      # ~2 s per demo reply: long enough to see pieces and stop
+export DEFAULT_AI_PROVIDER=DEMO
+export ANTHROPIC_API_KEY="fake-key" ANTHROPIC_BASE_URL="http://127.0.0.1:${E2E_FAKE_PROVIDER_PORT}"
+export OPENAI_API_KEY="fake-key" OPENAI_BASE_URL="http://127.0.0.1:9/v1"
+export GEMINI_API_KEY="" XAI_API_KEY="" OLLAMA_BASE_URL=""
+export AI_MAX_ATTEMPTS=1 AI_CONNECT_TIMEOUT_SECONDS=2
+export LOG_LEVEL=WARNING
+# Every browser here is 127.0.0.1, and the web server forwards X-Forwarded-For from there:
+# trust it, and lift the limits so parallel tests (and the 1,000-message bench seed) fit.
+export TRUSTED_PROXIES="127.0.0.1/32,::1/128"
+export RATE_LIMIT_AUTH="10000/minute" RATE_LIMIT_MESSAGES="10000/minute"
+
+uv run --frozen python -m parley.local_setup dropdb
+uv run --frozen python -m parley.local_setup createdb
+uv run --frozen alembic upgrade head >/dev/null
+uv run --frozen python -c 'import os, redis; redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()'
+exec uv run --frozen uvicorn parley.main:create_app --factory --host 127.0.0.1 --port "$E2E_API_PORT" --log-level warning

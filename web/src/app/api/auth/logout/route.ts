@@ -1,0 +1,30 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { logoutMutation } from "@/graphql/auth";
+import {
+  callApi,
+  clearRefreshCookie,
+  errorResponse,
+  forwardedFor,
+  isForeignOrigin,
+} from "@/lib/auth/server";
+import { REFRESH_COOKIE } from "@/lib/auth/shared";
+
+/**
+ * Revokes the session at the API (and blacklists the access token the page sends),
+ * then clears the cookie whatever the API said: signing out must always work locally.
+ */
+export async function POST(request: NextRequest) {
+  if (isForeignOrigin(request)) return errorResponse("FORBIDDEN", "Cross-origin request refused.");
+  const refreshToken = request.cookies.get(REFRESH_COOKIE)?.value ?? null;
+  const accessToken = request.headers.get("authorization")?.replace(/^Bearer\s+/i, "") || undefined;
+  try {
+    await callApi(
+      logoutMutation,
+      { refreshToken },
+      { accessToken, clientIp: forwardedFor(request) },
+    );
+  } catch {
+    // The API being down must not keep the user signed in on this browser.
+  }
+  return clearRefreshCookie(NextResponse.json({ ok: true }));
+}

@@ -1,0 +1,46 @@
+"use client";
+
+import { Braces } from "lucide-react";
+import Link from "next/link";
+import { Button } from "@/components/ui/button";
+import { SignOutButton } from "@/features/auth/sign-out-button";
+import { ConversationSidebar } from "@/features/conversations/conversation-sidebar";
+import { MobileSidebar } from "@/features/conversations/mobile-sidebar";
+import { NewChatButton } from "@/features/conversations/new-chat-button";
+import { useAuthStore } from "@/lib/auth/store";
+import { ThemeToggle } from "./theme-toggle";
+
+export function DashboardShell({ children }: { children: React.ReactNode }) {
+  const user = useAuthStore((s) => s.user);
+  return (
+    <div className="flex h-dvh overflow-hidden">
+      <aside className="hidden w-72 shrink-0 flex-col border-r bg-muted/30 md:flex">
+        <ConversationSidebar />
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="flex h-14 shrink-0 items-center gap-1 border-b px-2 sm:gap-2 sm:px-4">
+          <MobileSidebar />
+          <Link href="/dashboard/chat" className="mr-auto truncate font-semibold tracking-tight">
+            Parley
+          </Link>
+          <NewChatButton />
+          <Button asChild variant="ghost" size="sm" className="px-2 sm:px-3">
+            <Link href="/explorer" aria-label="API explorer">
+              <Braces aria-hidden />
+              <span className="hidden sm:inline">Explorer</span>
+            </Link>
+          </Button>
+          <ThemeToggle />
+          <span
+            className="hidden max-w-40 truncate text-sm text-muted-foreground lg:inline"
+            title={user?.email}
+          >
+            {user?.fullName || user?.email}
+          </span>
+          <SignOutButton />
+        </header>
+        <main className="min-h-0 flex-1">{children}</main>
+      </div>
+    </div>
+  );
+}

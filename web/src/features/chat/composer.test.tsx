@@ -1,0 +1,36 @@
+import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import { Composer } from "./composer";
+
+describe("Composer", () => {
+  it("Enter sends the trimmed message and clears the box; Shift+Enter adds a newline", async () => {
+    const onSend = vi.fn();
+    render(<Composer onSend={onSend} onStop={vi.fn()} busy={false} />);
+    const box = screen.getByRole("textbox", { name: "Message" });
+
+    await userEvent.type(box, "line one{Shift>}{Enter}{/Shift}line two");
+    expect(box).toHaveValue("line one\nline two");
+    expect(onSend).not.toHaveBeenCalled();
+
+    await userEvent.type(box, "  {Enter}");
+    expect(onSend).toHaveBeenCalledExactlyOnceWith("line one\nline two");
+    expect(box).toHaveValue("");
+  });
+
+  it("disables Send for an empty message", () => {
+    render(<Composer onSend={vi.fn()} onStop={vi.fn()} busy={false} />);
+    expect(screen.getByRole("button", { name: "Send" })).toBeDisabled();
+  });
+
+  it("shows Stop instead of Send while a reply streams, and does not send", async () => {
+    const onSend = vi.fn();
+    const onStop = vi.fn();
+    render(<Composer onSend={onSend} onStop={onStop} busy />);
+    expect(screen.queryByRole("button", { name: "Send" })).not.toBeInTheDocument();
+    await userEvent.type(screen.getByRole("textbox", { name: "Message" }), "next{Enter}");
+    expect(onSend).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByRole("button", { name: "Stop" }));
+    expect(onStop).toHaveBeenCalledOnce();
+  });
+});

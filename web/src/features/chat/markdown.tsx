@@ -1,0 +1,80 @@
+"use client";
+
+import type { Element, ElementContent } from "hast";
+import { memo, type ReactElement } from "react";
+import renderMarkdownTree, { type Components } from "react-markdown";
+import remarkGfm from "remark-gfm";
+import { CodeBlock } from "./code-block";
+
+function textOf(node: ElementContent): string {
+  if (node.type === "text") return node.value;
+  if (node.type === "element") return node.children.map(textOf).join("");
+  return "";
+}
+
+/** A fenced block arrives as <pre><code class="language-x">: take both from the tree. */
+function codeOf(pre: Element | undefined): { code: string; language: string | undefined } {
+  const codeEl = pre?.children.find(
+    (c): c is Element => c.type === "element" && c.tagName === "code",
+  );
+  const classes = codeEl?.properties.className;
+  const language = Array.isArray(classes)
+    ? classes
+        .map(String)
+        .find((c) => c.startsWith("language-"))
+        ?.slice("language-".length)
+    : undefined;
+  return { code: codeEl ? textOf(codeEl).replace(/\n$/, "") : "", language };
+}
+
+const components: Components = {
+  pre: ({ node }) => <CodeBlock {...codeOf(node)} />,
+  a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noopener noreferrer" />,
+  table: ({ node: _node, ...props }) => (
+    <div className="my-3 overflow-x-auto">
+      <table {...props} />
+    </div>
+  ),
+};
+
+const plugins = [remarkGfm];
+
+/**
+ * Parsed trees of recent messages. The virtualized list unmounts rows that scroll away and
+ * remounts them when they come back; re-parsing markdown then is what would make fast
+ * scrolling janky, so finished messages are parsed once. (react-markdown's `Markdown` is a
+ * plain synchronous function without hooks, so its output can be kept.)
+ */
+const CACHE_SIZE = 400;
+const parsed = new Map<string, ReactElement>();
+
+function parse(content: string): ReactElement {
+  const hit = parsed.get(content);
+  if (hit) {
+    // Map order is insertion order: re-insert to mark as recently used.
+    parsed.delete(content);
+    parsed.set(content, hit);
+    return hit;
+  }
+  const tree = renderMarkdownTree({ children: content, remarkPlugins: plugins, components });
+  parsed.set(content, tree);
+  if (parsed.size > CACHE_SIZE) parsed.delete(parsed.keys().next().value!);
+  return tree;
+}
+
+/** Assistant markdown (GFM). Raw HTML in model output is not rendered (react-markdown's default). */
+const Markdown = memo(function Markdown({
+  content,
+  streaming = false,
+}: {
+  content: string;
+  /** Text still growing: parse without caching (each frame's text is new). */
+  streaming?: boolean;
+}) {
+  const tree = streaming
+    ? renderMarkdownTree({ children: content, remarkPlugins: plugins, components })
+    : parse(content);
+  return <div className="markdown">{tree}</div>;
+});
+
+export default Markdown;

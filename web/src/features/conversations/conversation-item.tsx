@@ -1,0 +1,99 @@
+"use client";
+
+import { Pencil, Trash2 } from "lucide-react";
+import dynamic from "next/dynamic";
+import Link from "next/link";
+import { useState } from "react";
+import { useClient } from "urql";
+import { Button } from "@/components/ui/button";
+import type { ConversationListItemFragment } from "@/gql/graphql";
+import { renameConversationMutation } from "@/graphql/chat";
+import { cn } from "@/lib/utils";
+import { RenameInput } from "./rename-input";
+import { useConversationsStore } from "./store";
+
+// The confirmation dialog (and Radix's dialog code) loads on first use only.
+const DeleteConversationDialog = dynamic(() => import("./delete-conversation-dialog"), {
+  ssr: false,
+});
+
+export function ConversationItem({
+  conversation,
+  active,
+  onNavigate,
+}: {
+  conversation: ConversationListItemFragment;
+  active: boolean;
+  onNavigate?: () => void;
+}) {
+  const client = useClient();
+  const [editing, setEditing] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [confirmMounted, setConfirmMounted] = useState(false);
+  const { title } = conversation;
+
+  const rename = async (next: string) => {
+    setEditing(false);
+    const trimmed = next.trim();
+    if (!trimmed || trimmed === title) return;
+    // Optimistic: show the new title at once, put the old one back if the API refuses.
+    const store = useConversationsStore.getState();
+    store.patch(conversation.id, { title: trimmed });
+    const result = await client
+      .mutation(renameConversationMutation, { id: conversation.id, title: trimmed })
+      .toPromise();
+    if (result.error) useConversationsStore.getState().patch(conversation.id, { title });
+  };
+
+  return (
+    <li className="group relative">
+      {editing ? (
+        <RenameInput initial={title} onSubmit={rename} onCancel={() => setEditing(false)} />
+      ) : (
+        <Link
+          href={`/dashboard/chat/${conversation.id}`}
+          aria-current={active ? "page" : undefined}
+          onClick={onNavigate}
+          className={cn(
+            "block truncate rounded-md py-2 pr-16 pl-2 text-sm hover:bg-accent",
+            active && "bg-accent font-medium",
+          )}
+        >
+          {title}
+        </Link>
+      )}
+      {!editing && (
+        // Always visible on touch screens; revealed on hover/focus where there is a mouse.
+        <div className="absolute top-1 right-1 flex gap-0.5 md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100">
+          <Button
+            variant="ghost"
+            size="icon-sm"
+            aria-label={`Rename ${title}`}
+            onClick={() => setEditing(true)}
+          >
+            <Pencil aria-hidden />
+          </Button>
+          <Button
+            variant="ghost"
+            size="icon-sm"
+            aria-label={`Delete ${title}`}
+            onClick={() => {
+              setConfirmMounted(true);
+              setConfirming(true);
+            }}
+          >
+            <Trash2 aria-hidden />
+          </Button>
+        </div>
+      )}
+      {confirmMounted && (
+        <DeleteConversationDialog
+          conversation={conversation}
+          open={confirming}
+          onOpenChange={setConfirming}
+          active={active}
+        />
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,38 @@
+"use client";
+
+import { ArrowLeft, Loader2 } from "lucide-react";
+import dynamic from "next/dynamic";
+import Link from "next/link";
+import { ThemeToggle } from "@/components/app/theme-toggle";
+import { Button } from "@/components/ui/button";
+
+// GraphiQL with Monaco is a few megabytes: only this page ever loads it, on demand.
+const GraphiQLExplorer = dynamic(() => import("./graphiql-explorer"), {
+  ssr: false,
+  loading: () => (
+    <div className="flex h-full items-center justify-center" role="status">
+      <Loader2 className="size-6 animate-spin text-muted-foreground" aria-hidden />
+      <span className="sr-only">Loading the explorer</span>
+    </div>
+  ),
+});
+
+export function ExplorerPage() {
+  return (
+    <div className="flex h-dvh flex-col">
+      <header className="flex h-12 shrink-0 items-center gap-2 border-b px-2 sm:px-4">
+        <Button asChild variant="ghost" size="sm">
+          <Link href="/dashboard/chat">
+            <ArrowLeft aria-hidden />
+            Back to chat
+          </Link>
+        </Button>
+        <h1 className="mr-auto text-sm font-semibold">API explorer</h1>
+        <ThemeToggle />
+      </header>
+      <div className="min-h-0 flex-1">
+        <GraphiQLExplorer />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,145 @@
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { print } from "graphql";
+import type { NextRequest } from "next/server";
+import { NextResponse } from "next/server";
+import type { AuthPayloadFieldsFragment } from "@/gql/graphql";
+import { GRAPHQL_URL } from "@/lib/env";
+import { REFRESH_COOKIE, type AuthErrorBody, type SessionResponse } from "./shared";
+
+/**
+ * Server-side URL of the API. Inside Docker the web server may reach the API by a
+ * different host than the browser does, so it can be overridden.
+ */
+const API_URL = process.env.GRAPHQL_INTERNAL_URL || GRAPHQL_URL;
+
+/** The API decides real expiry; the cookie only needs to outlive it. */
+const REFRESH_MAX_AGE_S = Number(process.env.REFRESH_TOKEN_EXPIRE_DAYS || 7) * 24 * 60 * 60;
+
+export interface ApiError {
+  message: string;
+  extensions?: { code?: string; field?: string; retryAfter?: number };
+}
+
+export class ApiUnreachableError extends Error {}
+
+/**
+ * The API rate-limits auth calls per client IP. Every call from here comes from the web
+ * server's address, so pass the browser's address along (Next.js fills X-Forwarded-For
+ * with the socket peer); the API honours it only when it lists this server in
+ * TRUSTED_PROXIES.
+ */
+export function forwardedFor(request: NextRequest): string | undefined {
+  return request.headers.get("x-forwarded-for") ?? undefined;
+}
+
+export async function callApi<TData, TVars extends Record<string, unknown>>(
+  document: TypedDocumentNode<TData, TVars>,
+  variables: TVars,
+  { accessToken, clientIp }: { accessToken?: string; clientIp?: string } = {},
+): Promise<{ data?: TData | null; errors?: ApiError[] }> {
+  let response: Response;
+  try {
+    response = await fetch(API_URL, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json",
+        ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
+        ...(clientIp ? { "x-forwarded-for": clientIp } : {}),
+      },
+      body: JSON.stringify({ query: print(document), variables }),
+      cache: "no-store",
+      signal: AbortSignal.timeout(15_000),
+    });
+  } catch (cause) {
+    throw new ApiUnreachableError("The API is unreachable.", { cause });
+  }
+  if (response.status === 429) {
+    const retryAfter = Number(response.headers.get("retry-after") || 0) || undefined;
+    return {
+      errors: [
+        {
+          message: "Too many attempts; try again later.",
+          extensions: { code: "RATE_LIMITED", retryAfter },
+        },
+      ],
+    };
+  }
+  try {
+    return (await response.json()) as { data?: TData | null; errors?: ApiError[] };
+  } catch (cause) {
+    throw new ApiUnreachableError(`The API answered ${response.status}.`, { cause });
+  }
+}
+
+const STATUS_BY_CODE: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  BAD_USER_INPUT: 400,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+};
+
+export function errorResponse(code: string, message: string, field?: string, status?: number) {
+  const body: AuthErrorBody = { error: { code, message, ...(field ? { field } : {}) } };
+  return NextResponse.json(body, { status: status ?? STATUS_BY_CODE[code] ?? 502 });
+}
+
+export function apiErrorResponse(error: ApiError | undefined) {
+  const code = error?.extensions?.code ?? "INTERNAL_SERVER_ERROR";
+  return errorResponse(code, error?.message ?? "Something went wrong.", error?.extensions?.field);
+}
+
+export function unreachableResponse() {
+  return errorResponse(
+    "API_UNREACHABLE",
+    "Cannot reach the server. Try again in a moment.",
+    undefined,
+    503,
+  );
+}
+
+function isSecure(request: NextRequest) {
+  const forwarded = request.headers.get("x-forwarded-proto");
+  return (forwarded ?? request.nextUrl.protocol.replace(":", "")) === "https";
+}
+
+/** Answer the page with the session and keep the rotated refresh token in the cookie. */
+export function sessionResponse(request: NextRequest, payload: AuthPayloadFieldsFragment) {
+  const { refreshToken, ...session } = payload;
+  const body: SessionResponse = session;
+  const response = NextResponse.json(body, { headers: { "cache-control": "no-store" } });
+  response.cookies.set(REFRESH_COOKIE, refreshToken, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: isSecure(request),
+    path: "/",
+    maxAge: REFRESH_MAX_AGE_S,
+  });
+  return response;
+}
+
+export function clearRefreshCookie(response: NextResponse) {
+  response.cookies.set(REFRESH_COOKIE, "", {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    maxAge: 0,
+  });
+  return response;
+}
+
+/**
+ * SameSite=Lax already keeps the cookie off cross-site POSTs; refusing foreign origins
+ * as well closes the gap for same-site subdomains and old browsers.
+ */
+export function isForeignOrigin(request: NextRequest) {
+  const origin = request.headers.get("origin");
+  if (!origin) return false;
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}

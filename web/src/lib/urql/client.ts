@@ -1,0 +1,109 @@
+import { authExchange } from "@urql/exchange-auth";
+import {
+  cacheExchange,
+  Client,
+  fetchExchange,
+  subscriptionExchange,
+  type CombinedError,
+} from "@urql/core";
+import { createClient as createWsClient, type Client as WsClient } from "graphql-ws";
+import { getAccessToken, refreshSession } from "@/lib/auth/session";
+import { isAccessTokenFresh, useAuthStore } from "@/lib/auth/store";
+import { GRAPHQL_URL, GRAPHQL_WS_URL } from "@/lib/env";
+
+/** The API closes a socket whose connection_init carries a bad token with 4403. */
+export const WS_FORBIDDEN = 4403;
+
+function closeCode(error: unknown): number | undefined {
+  if (typeof error === "object" && error !== null && "code" in error) {
+    const { code } = error as { code: unknown };
+    return typeof code === "number" ? code : undefined;
+  }
+  return undefined;
+}
+
+/** True when an operation failed because the access token was missing, expired or revoked. */
+export function isAuthError(error: CombinedError): boolean {
+  return (
+    error.graphQLErrors.some((e) => e.extensions?.code === "UNAUTHENTICATED") ||
+    closeCode(error.networkError) === WS_FORBIDDEN ||
+    error.response?.status === 401
+  );
+}
+
+/**
+ * 4403 means our token was refused: retrying with the same token would only hammer the
+ * server (graphql-ws retries it by default). The auth exchange refreshes and retries once
+ * instead. Other abnormal closes (network blips, restarts) are retried with backoff.
+ */
+export function shouldRetrySocket(errOrCloseEvent: unknown): boolean {
+  const code = closeCode(errOrCloseEvent);
+  return code !== undefined && code !== WS_FORBIDDEN;
+}
+
+export function createWebSocketClient(url = GRAPHQL_WS_URL): WsClient {
+  return createWsClient({
+    url,
+    // Read at every (re)connect, so a reconnect never presents a stale token.
+    connectionParams: async () => {
+      const token = await getAccessToken();
+      return token ? { authorization: `Bearer ${token}` } : {};
+    },
+    // Close the socket as soon as no subscription is active: each reply then opens a
+    // socket with the current token instead of one authenticated hours ago.
+    lazy: true,
+    lazyCloseTimeout: 0,
+    retryAttempts: 3,
+    shouldRetry: shouldRetrySocket,
+  });
+}
+
+export function createUrqlClient(ws: WsClient, url = GRAPHQL_URL): Client {
+  return new Client({
+    url,
+    requestPolicy: "cache-and-network",
+    // POST only: queries over GET would put variables in URLs and server logs.
+    preferGetMethod: false,
+    fetchOptions: { credentials: "omit" },
+    exchanges: [
+      cacheExchange,
+      authExchange(async (utils) => ({
+        addAuthToOperation(operation) {
+          const { accessToken } = useAuthStore.getState();
+          return accessToken
+            ? utils.appendHeaders(operation, { Authorization: `Bearer ${accessToken}` })
+            : operation;
+        },
+        // Refresh ahead of expiry rather than eat a round trip that is bound to fail.
+        willAuthError: () => {
+          const state = useAuthStore.getState();
+          // Signed out for good: let the request fail instead of refreshing in a loop.
+          return state.status !== "anonymous" && !isAccessTokenFresh(state);
+        },
+        didAuthError: isAuthError,
+        // The exchange queues operations while this runs, and refreshSession() is
+        // single-flight across the whole tab (and serialised across tabs), so many
+        // requests failing at once cause exactly one rotation.
+        async refreshAuth() {
+          try {
+            await refreshSession();
+          } catch {
+            // Network trouble: keep the session; the retried operation reports the error.
+          }
+        },
+      })),
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription(request) {
+          const input = { ...request, query: request.query || "" };
+          return {
+            subscribe(sink) {
+              const unsubscribe = ws.subscribe(input, sink);
+              return { unsubscribe };
+            },
+          };
+        },
+      }),
+    ],
+  });
+}
