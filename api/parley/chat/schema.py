@@ -48,15 +48,19 @@ class ProviderInfo:
     )
     default_model: str
     models: list[str]
+    is_default: bool = strawberry.field(
+        description="True for the provider new conversations get when none is chosen."
+    )
 
     @classmethod
-    def from_data(cls, info: ProviderInfoData) -> ProviderInfo:
+    def from_data(cls, info: ProviderInfoData, default: AIProvider) -> ProviderInfo:
         return cls(
             provider=info.provider,
             display_name=info.display_name,
             configured=info.configured,
             default_model=info.default_model,
             models=list(info.models),
+            is_default=info.provider is default,
         )
 
 
@@ -249,7 +253,9 @@ ReplyEvent = Annotated[
 class ChatQuery:
     @strawberry.field
     def providers(self, info: Info[Context, None]) -> list[ProviderInfo]:
-        return [ProviderInfo.from_data(p) for p in info.context.state.providers.infos()]
+        registry = info.context.state.providers
+        default = registry.default_provider()
+        return [ProviderInfo.from_data(p, default) for p in registry.infos()]
 
     @strawberry.field(
         description="The caller's conversations, most recently updated first. first: 1..100."

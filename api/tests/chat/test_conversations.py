@@ -21,7 +21,7 @@ from tests.client import GraphQLClient
 from tests.conftest import LiveServer, StatementCounter, make_settings
 from tests.fakes.provider_server import FakeProviderServer
 
-PROVIDERS = "{ providers { provider displayName configured defaultModel models } }"
+PROVIDERS = "{ providers { provider displayName configured defaultModel models isDefault } }"
 
 
 async def test_providers_lists_every_provider_with_configuration(client: GraphQLClient) -> None:
@@ -30,6 +30,8 @@ async def test_providers_lists_every_provider_with_configuration(client: GraphQL
     assert list(providers) == ["OPENAI", "ANTHROPIC", "GEMINI", "GROK", "OLLAMA", "DEMO"]
     assert all(p["configured"] for p in providers.values())  # the test server has every key
     assert providers["DEMO"]["defaultModel"] in providers["DEMO"]["models"]
+    # DEFAULT_AI_PROVIDER=DEMO in the test settings, although every provider is configured.
+    assert [p for p, info in providers.items() if info["isDefault"]] == ["DEMO"]
 
 
 async def test_without_keys_only_demo_is_configured_and_default(

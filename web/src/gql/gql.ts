@@ -21,7 +21,7 @@ type Documents = {
     "\n  mutation RefreshToken($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.RefreshTokenDocument,
     "\n  mutation Logout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n": typeof types.LogoutDocument,
     "\n  query Me {\n    me {\n      ...UserFields\n    }\n  }\n": typeof types.MeDocument,
-    "\n  query Providers {\n    providers {\n      provider\n      displayName\n      configured\n      defaultModel\n      models\n    }\n  }\n": typeof types.ProvidersDocument,
+    "\n  query Providers {\n    providers {\n      provider\n      displayName\n      configured\n      defaultModel\n      models\n      isDefault\n    }\n  }\n": typeof types.ProvidersDocument,
     "\n  fragment ConversationListItem on Conversation {\n    id\n    title\n    aiProvider\n    aiModel\n    updatedAt\n  }\n": typeof types.ConversationListItemFragmentDoc,
     "\n  query Conversations($first: Int!, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges {\n        node {\n          ...ConversationListItem\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ConversationsDocument,
     "\n  fragment MessageFields on Message {\n    id\n    conversationId\n    role\n    content\n    status\n    tokensUsed\n    metadata\n    createdAt\n  }\n": typeof types.MessageFieldsFragmentDoc,
@@ -39,7 +39,7 @@ const documents: Documents = {
     "\n  mutation RefreshToken($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n": types.RefreshTokenDocument,
     "\n  mutation Logout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n": types.LogoutDocument,
     "\n  query Me {\n    me {\n      ...UserFields\n    }\n  }\n": types.MeDocument,
-    "\n  query Providers {\n    providers {\n      provider\n      displayName\n      configured\n      defaultModel\n      models\n    }\n  }\n": types.ProvidersDocument,
+    "\n  query Providers {\n    providers {\n      provider\n      displayName\n      configured\n      defaultModel\n      models\n      isDefault\n    }\n  }\n": types.ProvidersDocument,
     "\n  fragment ConversationListItem on Conversation {\n    id\n    title\n    aiProvider\n    aiModel\n    updatedAt\n  }\n": types.ConversationListItemFragmentDoc,
     "\n  query Conversations($first: Int!, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges {\n        node {\n          ...ConversationListItem\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ConversationsDocument,
     "\n  fragment MessageFields on Message {\n    id\n    conversationId\n    role\n    content\n    status\n    tokensUsed\n    metadata\n    createdAt\n  }\n": types.MessageFieldsFragmentDoc,
@@ -95,7 +95,7 @@ export function graphql(source: "\n  query Me {\n    me {\n      ...UserFields\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Providers {\n    providers {\n      provider\n      displayName\n      configured\n      defaultModel\n      models\n    }\n  }\n"): (typeof documents)["\n  query Providers {\n    providers {\n      provider\n      displayName\n      configured\n      defaultModel\n      models\n    }\n  }\n"];
+export function graphql(source: "\n  query Providers {\n    providers {\n      provider\n      displayName\n      configured\n      defaultModel\n      models\n      isDefault\n    }\n  }\n"): (typeof documents)["\n  query Providers {\n    providers {\n      provider\n      displayName\n      configured\n      defaultModel\n      models\n      isDefault\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

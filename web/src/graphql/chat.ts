@@ -8,6 +8,7 @@ export const providersQuery = graphql(`
       configured
       defaultModel
       models
+      isDefault
     }
   }
 `);

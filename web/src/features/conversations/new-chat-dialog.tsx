@@ -34,9 +34,14 @@ const schema = z.object({
 type Values = z.infer<typeof schema>;
 type Provider = ProvidersQuery["providers"][number];
 
-/** The provider a new chat starts with: the first configured one (DEMO always is). */
+/** The provider a new chat starts with: the server's default (DEFAULT_AI_PROVIDER), else the
+ * first configured one (DEMO always is). */
 export function defaultProvider(providers: readonly Provider[]): Provider | undefined {
-  return providers.find((p) => p.configured) ?? providers[0];
+  return (
+    providers.find((p) => p.isDefault && p.configured) ??
+    providers.find((p) => p.configured) ??
+    providers[0]
+  );
 }
 
 function NewChatForm({ providers, onDone }: { providers: Provider[]; onDone: () => void }) {
