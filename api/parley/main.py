@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 
 import structlog
@@ -58,6 +59,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await chat.fail_stale_streams()
         except Exception:
             log.warning("could not check for interrupted replies", exc_info=True)
+        # Start-up objects (schema, SDK clients, modules) live as long as the process: move them
+        # out of the collector's sight, and collect young objects less often. Measured on the
+        # conversations benchmark: CPU per request under 32 connections fell from 15-21 ms to
+        # 9-11 ms (see api/bench/results-api.md).
+        gc.freeze()
+        gc.set_threshold(100_000, 50, 1000)
         try:
             yield
         finally:

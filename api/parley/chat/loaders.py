@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.extensions import SchemaExtension
 
 from parley.chat import repository
-from parley.chat.models import Message
+from parley.chat.models import Conversation, Message
+from parley.chat.repository import ConversationSummary
 
 _current: ContextVar[ChatLoaders | None] = ContextVar("chat_loaders", default=None)
 
@@ -25,8 +26,14 @@ class ChatLoaders:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         # Each batch opens its own short session: sibling resolvers run concurrently.
         self._db = sessions
+        self.conversation = DataLoader[uuid.UUID, Conversation | None](self._conversations)
         self.message_count = DataLoader[uuid.UUID, int](self._message_counts)
         self.last_message = DataLoader[uuid.UUID, Message | None](self._last_messages)
+
+    async def _conversations(self, ids: Sequence[uuid.UUID]) -> list[Conversation | None]:
+        async with self._db() as db:
+            found = await repository.conversations_by_id(db, ids)
+        return [found.get(i) for i in ids]
 
     async def _message_counts(self, ids: Sequence[uuid.UUID]) -> list[int]:
         async with self._db() as db:
@@ -37,6 +44,12 @@ class ChatLoaders:
         async with self._db() as db:
             found = await repository.last_messages(db, ids)
         return [found.get(i) for i in ids]
+
+    def prime(self, summary: ConversationSummary) -> None:
+        """Seed both loaders from a page query that already fetched the values."""
+        conversation_id = summary.conversation.id
+        self.message_count.prime(conversation_id, summary.message_count)
+        self.last_message.prime(conversation_id, summary.last_message)
 
     def forget(self, conversation_id: uuid.UUID) -> None:
         """After a write in this operation, later reads must not see the old values."""

@@ -21,7 +21,7 @@ from parley.chat.models import Conversation as ConversationRow
 from parley.chat.models import Message as MessageRow
 from parley.chat.models import MessageRole, MessageStatus
 from parley.chat.replies import Done, TextDelta, run_reply
-from parley.chat.service import ConversationChanges
+from parley.chat.service import ConversationChanges, check_owner
 from parley.errors import BadUserInput, ProviderFailed
 from parley.graphql.context import Context
 
@@ -269,12 +269,16 @@ class ChatQuery:
         async with info.context.state.sessions() as db:
             rows = await repository.conversations_page(db, user_id, size, position)
             total = await repository.count_conversations(db, user_id)
-        edges = [
-            ConversationEdge(
-                cursor=encode_cursor(c.updated_at, c.id), node=Conversation.from_row(c)
+        loaders = chat_loaders()
+        edges = []
+        for summary in rows[:size]:
+            loaders.prime(summary)
+            row = summary.conversation
+            edges.append(
+                ConversationEdge(
+                    cursor=encode_cursor(row.updated_at, row.id), node=Conversation.from_row(row)
+                )
             )
-            for c in rows[:size]
-        ]
         return ConversationConnection(
             edges=edges,
             page_info=PageInfo(
@@ -289,8 +293,9 @@ class ChatQuery:
     @strawberry.field
     async def conversation(self, info: Info[Context, None], id: strawberry.ID) -> Conversation:
         user_id = await info.context.user_id()
-        row = await info.context.chat.get(user_id, parse_id(id))
-        return Conversation.from_row(row)
+        # Through a loader: several `conversation` fields in one document cost one lookup.
+        row = await chat_loaders().conversation.load(parse_id(id))
+        return Conversation.from_row(check_owner(row, user_id))
 
 
 @strawberry.type

@@ -62,6 +62,15 @@ class ReplyOutcome:
     error_status: int | None = None
 
 
+def check_owner(conversation: Conversation | None, user_id: uuid.UUID) -> Conversation:
+    """The conversation if `user_id` owns it: NOT_FOUND when missing, FORBIDDEN when not theirs."""
+    if conversation is None:
+        raise NotFound("Conversation not found.")
+    if conversation.user_id != user_id:
+        raise Forbidden("This conversation belongs to someone else.")
+    return conversation
+
+
 class ChatService:
     def __init__(
         self,
@@ -78,16 +87,7 @@ class ChatService:
     async def owned(
         self, db: AsyncSession, user_id: uuid.UUID, conversation_id: uuid.UUID
     ) -> Conversation:
-        conversation = await db.get(Conversation, conversation_id)
-        if conversation is None:
-            raise NotFound("Conversation not found.")
-        if conversation.user_id != user_id:
-            raise Forbidden("This conversation belongs to someone else.")
-        return conversation
-
-    async def get(self, user_id: uuid.UUID, conversation_id: uuid.UUID) -> Conversation:
-        async with self._db() as db:
-            return await self.owned(db, user_id, conversation_id)
+        return check_owner(await db.get(Conversation, conversation_id), user_id)
 
     async def create(self, user_id: uuid.UUID, changes: ConversationChanges) -> Conversation:
         provider = changes.ai_provider or self._providers.default_provider()

@@ -6,14 +6,15 @@ from collections.abc import Callable, Sequence
 
 import strawberry
 import structlog
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
-    MaxAliasesLimiter,
+    AddValidationRules,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
+    max_aliases,
+    query_depth_limiter,
 )
 from strawberry.types import ExecutionContext
 
@@ -71,13 +72,19 @@ def build_schema(extensions: Sequence[ExtensionFactory] = ()) -> ParleySchema:
 
 def serving_extensions(settings: Settings) -> list[ExtensionFactory]:
     """Abuse limits and caches for the served schema (the exported SDL does not depend on them)."""
+    # The depth and alias rules are built once: the validation cache is keyed by rule classes,
+    # and QueryDepthLimiter/MaxAliasesLimiter instances would make new classes per request
+    # (so every request would miss and be validated again).
+    limit_rules: list[type[ASTValidationRule]] = [
+        query_depth_limiter.create_validator(settings.graphql_max_depth, should_ignore=None),
+        max_aliases.create_validator(settings.graphql_max_aliases),
+    ]
     return [
         OperationLog,
         ErrorCodes,
         OperationLoaders,
         ResponseCache,
-        lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+        lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),

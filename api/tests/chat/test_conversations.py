@@ -278,5 +278,31 @@ async def test_a_page_of_conversations_costs_the_same_statements_for_2_or_40(
 
     small = await statements_for_page(2)
     large = await statements_for_page(40)
-    # page + count + one batch each for messageCount and lastMessage
-    assert small == large == 4, sql_statements.statements[-large:]
+    # The page (counts and last messages joined in) and the total count; no batch per field.
+    assert small == large == 2, sql_statements.statements[-large:]
+
+
+async def test_fields_of_several_conversations_are_batched(
+    client: GraphQLClient, sql_statements: StatementCounter
+) -> None:
+    token = (await client.register())["accessToken"]
+    ids = []
+    for i in range(4):
+        conversation = await create_conversation(client, token, title=f"b{i}")
+        await send(client, token, conversation["id"], "hello")
+        ids.append(conversation["id"])
+    fields = "messageCount lastMessage { id }"
+    query = (
+        "query Batch { "
+        + " ".join(f'c{i}: conversation(id: "{cid}") {{ {fields} }}' for i, cid in enumerate(ids))
+        + " }"
+    )
+    before = sql_statements.count
+    result = await client(query, token=token)
+    assert not result.errors
+    assert all(result.data[f"c{i}"]["messageCount"] == 2 for i in range(4))
+    statements = sql_statements.statements[before:]
+    # One batch for the four conversations, then one for each field across all four.
+    assert sum("count(*)" in s for s in statements) == 1
+    assert sum("DISTINCT ON" in s for s in statements) == 1
+    assert len(statements) == 3
