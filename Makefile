@@ -107,5 +107,7 @@ rename: ## Make the template yours: make rename NAME=acme (package names, titles
 	python3 tools/rename.py $(NAME)
 
 .PHONY: bench
-bench: ## Benchmarks (not tests): streaming relay; figures printed and saved in api/bench/
+bench: ## Benchmarks (not tests): streaming, throughput, login storm; results in api/bench/*.md
 	$(API) python -m bench.streaming
+	$(API) python -m bench.throughput
+	$(API) python -m bench.login_storm
