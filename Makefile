@@ -34,7 +34,7 @@ dev: ## Run the API (:API_PORT) and the web app (:WEB_PORT) with reload
 
 .PHONY: dev-api
 dev-api: ## Run the API with reload on API_PORT (8000)
-	$(API) uvicorn parley.main:create_app --factory --no-proxy-headers --reload --host 0.0.0.0 --port $(API_PORT)
+	$(API) uvicorn parley.main:create_app --factory --no-proxy-headers --ws-per-message-deflate false --reload --host 0.0.0.0 --port $(API_PORT)
 
 .PHONY: dev-web
 dev-web: ## Run the web app in development on WEB_PORT (3000)

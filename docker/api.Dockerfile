@@ -70,4 +70,4 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=5 \
 
 # Same program and arguments as the Makefile (`uv run uvicorn ...`); the port
 # inside the container is fixed, publish it elsewhere with `-p HOST:8000`.
-CMD ["uvicorn", "parley.main:create_app", "--factory", "--no-proxy-headers", "--host", "0.0.0.0", "--port", "8000"]
+CMD ["uvicorn", "parley.main:create_app", "--factory", "--no-proxy-headers", "--ws-per-message-deflate", "false", "--host", "0.0.0.0", "--port", "8000"]

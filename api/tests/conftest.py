@@ -110,6 +110,7 @@ class LiveServer:
             log_config=None,
             ws="websockets-sansio",
             proxy_headers=False,
+            ws_per_message_deflate=False,
         )
         self._server = uvicorn.Server(config)
         self._task: asyncio.Task[None] | None = None

@@ -184,11 +184,11 @@ class ChatService:
             values: dict[str, Any] = {"updated_at": func.now()}
             if conversation.title is None:
                 values["title"] = title_from_message(text)
+            # (What the reply needs of the conversation is not changed here: no refresh.)
             await db.execute(
                 update(Conversation).where(Conversation.id == conversation.id).values(**values)
             )
             await db.commit()
-            await db.refresh(conversation)
         await self._cache.bump(user_id)
         context = [
             ChatMessage(role=_ROLES[m.role], content=m.content)  # type: ignore[arg-type]
