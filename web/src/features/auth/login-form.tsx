@@ -1,11 +1,9 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { AlertCircle, Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useForm } from "react-hook-form";
-import { Alert, AlertDescription } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
+import { FormError, SubmitButton } from "@/components/app/form-parts";
 import { loginSchema, type LoginValues } from "@/lib/auth/schemas";
 import { AuthError, login } from "@/lib/auth/session";
 import { FormField } from "./form-field";
@@ -37,12 +35,7 @@ export function LoginForm() {
 
   return (
     <form onSubmit={onSubmit} noValidate className="grid gap-4">
-      {errors.root?.server && (
-        <Alert variant="destructive">
-          <AlertCircle />
-          <AlertDescription>{errors.root.server.message}</AlertDescription>
-        </Alert>
-      )}
+      <FormError message={errors.root?.server?.message} />
       <FormField
         id="email"
         label="Email"
@@ -59,10 +52,7 @@ export function LoginForm() {
         error={errors.password?.message}
         {...register("password")}
       />
-      <Button type="submit" disabled={isSubmitting}>
-        {isSubmitting && <Loader2 className="animate-spin" aria-hidden />}
-        Sign in
-      </Button>
+      <SubmitButton pending={isSubmitting}>Sign in</SubmitButton>
     </form>
   );
 }

@@ -1,11 +1,9 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { AlertCircle, Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useForm } from "react-hook-form";
-import { Alert, AlertDescription } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
+import { FormError, SubmitButton } from "@/components/app/form-parts";
 import { registerSchema, type RegisterValues } from "@/lib/auth/schemas";
 import { AuthError, register as registerAccount } from "@/lib/auth/session";
 import { FormField } from "./form-field";
@@ -44,12 +42,7 @@ export function RegisterForm() {
 
   return (
     <form onSubmit={onSubmit} noValidate className="grid gap-4">
-      {errors.root?.server && (
-        <Alert variant="destructive">
-          <AlertCircle />
-          <AlertDescription>{errors.root.server.message}</AlertDescription>
-        </Alert>
-      )}
+      <FormError message={errors.root?.server?.message} />
       <FormField
         id="fullName"
         label="Full name"
@@ -73,10 +66,7 @@ export function RegisterForm() {
         error={errors.password?.message}
         {...register("password")}
       />
-      <Button type="submit" disabled={isSubmitting}>
-        {isSubmitting && <Loader2 className="animate-spin" aria-hidden />}
-        Create account
-      </Button>
+      <SubmitButton pending={isSubmitting}>Create account</SubmitButton>
     </form>
   );
 }

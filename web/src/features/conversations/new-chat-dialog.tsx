@@ -1,14 +1,13 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { AlertCircle, Loader2 } from "lucide-react";
+import { Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useEffect, useId } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { useClient, useQuery } from "urql";
 import { z } from "zod";
-import { Alert, AlertDescription } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
+import { FormError, SubmitButton } from "@/components/app/form-parts";
 import {
   Dialog,
   DialogContent,
@@ -101,12 +100,7 @@ function NewChatForm({ providers, onDone }: { providers: Provider[]; onDone: () 
 
   return (
     <form onSubmit={onSubmit} noValidate className="grid gap-4">
-      {errors.root?.server && (
-        <Alert variant="destructive">
-          <AlertCircle />
-          <AlertDescription>{errors.root.server.message}</AlertDescription>
-        </Alert>
-      )}
+      <FormError message={errors.root?.server?.message} />
       <div className="grid gap-2">
         <Label htmlFor={field("title")}>Title</Label>
         <Input id={field("title")} placeholder="New chat" autoFocus {...register("title")} />
@@ -152,10 +146,7 @@ function NewChatForm({ providers, onDone }: { providers: Provider[]; onDone: () 
         )}
       </div>
       <DialogFooter>
-        <Button type="submit" disabled={isSubmitting}>
-          {isSubmitting && <Loader2 className="animate-spin" aria-hidden />}
-          Start chat
-        </Button>
+        <SubmitButton pending={isSubmitting}>Start chat</SubmitButton>
       </DialogFooter>
     </form>
   );
@@ -179,10 +170,7 @@ export default function NewChatDialog({
         {data ? (
           <NewChatForm providers={data.providers} onDone={() => onOpenChange(false)} />
         ) : error ? (
-          <Alert variant="destructive">
-            <AlertCircle />
-            <AlertDescription>Could not load the providers. Close and try again.</AlertDescription>
-          </Alert>
+          <FormError message="Could not load the providers. Close and try again." />
         ) : (
           <div className="flex justify-center py-8" role="status">
             <Loader2 className="size-5 animate-spin text-muted-foreground" aria-hidden />

@@ -90,6 +90,23 @@ export function apiErrorResponse(error: ApiError | undefined) {
   return errorResponse(code, error?.message ?? "Something went wrong.", error?.extensions?.field);
 }
 
+/**
+ * A POST handler for the /api/auth/* routes: refuses cross-origin calls and answers 503
+ * when the API cannot be reached, so each route only says what is its own.
+ */
+export function authRoute(handle: (request: NextRequest) => Promise<NextResponse>) {
+  return async function POST(request: NextRequest): Promise<NextResponse> {
+    if (isForeignOrigin(request))
+      return errorResponse("FORBIDDEN", "Cross-origin request refused.");
+    try {
+      return await handle(request);
+    } catch (error) {
+      if (error instanceof ApiUnreachableError) return unreachableResponse();
+      throw error;
+    }
+  };
+}
+
 export function unreachableResponse() {
   return errorResponse(
     "API_UNREACHABLE",

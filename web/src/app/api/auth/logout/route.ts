@@ -1,20 +1,13 @@
-import { NextResponse, type NextRequest } from "next/server";
+import { NextResponse } from "next/server";
 import { logoutMutation } from "@/graphql/auth";
-import {
-  callApi,
-  clearRefreshCookie,
-  errorResponse,
-  forwardedFor,
-  isForeignOrigin,
-} from "@/lib/auth/server";
+import { authRoute, callApi, clearRefreshCookie, forwardedFor } from "@/lib/auth/server";
 import { REFRESH_COOKIE } from "@/lib/auth/shared";
 
 /**
  * Revokes the session at the API (and blacklists the access token the page sends),
  * then clears the cookie whatever the API said: signing out must always work locally.
  */
-export async function POST(request: NextRequest) {
-  if (isForeignOrigin(request)) return errorResponse("FORBIDDEN", "Cross-origin request refused.");
+export const POST = authRoute(async (request) => {
   const refreshToken = request.cookies.get(REFRESH_COOKIE)?.value ?? null;
   const accessToken = request.headers.get("authorization")?.replace(/^Bearer\s+/i, "") || undefined;
   try {
@@ -27,4 +20,4 @@ export async function POST(request: NextRequest) {
     // The API being down must not keep the user signed in on this browser.
   }
   return clearRefreshCookie(NextResponse.json({ ok: true }));
-}
+});

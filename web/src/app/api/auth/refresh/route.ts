@@ -1,15 +1,12 @@
-import type { NextRequest } from "next/server";
 import { refreshTokenMutation } from "@/graphql/auth";
 import {
-  ApiUnreachableError,
   apiErrorResponse,
+  authRoute,
   callApi,
   clearRefreshCookie,
   errorResponse,
   forwardedFor,
-  isForeignOrigin,
   sessionResponse,
-  unreachableResponse,
 } from "@/lib/auth/server";
 import { REFRESH_COOKIE } from "@/lib/auth/shared";
 
@@ -18,27 +15,19 @@ import { REFRESH_COOKIE } from "@/lib/auth/shared";
  * on every call (a reused one revokes the session), so the client serialises calls to
  * this route; see lib/auth/session.ts.
  */
-export async function POST(request: NextRequest) {
-  if (isForeignOrigin(request)) return errorResponse("FORBIDDEN", "Cross-origin request refused.");
+export const POST = authRoute(async (request) => {
   const refreshToken = request.cookies.get(REFRESH_COOKIE)?.value;
   if (!refreshToken) return errorResponse("UNAUTHENTICATED", "Signed out.");
-  try {
-    const result = await callApi(
-      refreshTokenMutation,
-      { refreshToken },
-      {
-        clientIp: forwardedFor(request),
-      },
-    );
-    if (!result.data?.refreshToken) {
-      const response = apiErrorResponse(result.errors?.[0]);
-      // A spent, expired or revoked token will never work again: drop it so the proxy
-      // stops treating this browser as signed in.
-      return response.status === 401 ? clearRefreshCookie(response) : response;
-    }
-    return sessionResponse(request, result.data.refreshToken);
-  } catch (error) {
-    if (error instanceof ApiUnreachableError) return unreachableResponse();
-    throw error;
+  const result = await callApi(
+    refreshTokenMutation,
+    { refreshToken },
+    { clientIp: forwardedFor(request) },
+  );
+  if (!result.data?.refreshToken) {
+    const response = apiErrorResponse(result.errors?.[0]);
+    // A spent, expired or revoked token will never work again: drop it so the proxy
+    // stops treating this browser as signed in.
+    return response.status === 401 ? clearRefreshCookie(response) : response;
   }
-}
+  return sessionResponse(request, result.data.refreshToken);
+});

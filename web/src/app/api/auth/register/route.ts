@@ -1,19 +1,15 @@
-import type { NextRequest } from "next/server";
 import { registerMutation } from "@/graphql/auth";
 import { registerSchema } from "@/lib/auth/schemas";
 import {
-  ApiUnreachableError,
   apiErrorResponse,
+  authRoute,
   callApi,
   errorResponse,
   forwardedFor,
-  isForeignOrigin,
   sessionResponse,
-  unreachableResponse,
 } from "@/lib/auth/server";
 
-export async function POST(request: NextRequest) {
-  if (isForeignOrigin(request)) return errorResponse("FORBIDDEN", "Cross-origin request refused.");
+export const POST = authRoute(async (request) => {
   const parsed = registerSchema.safeParse(await request.json().catch(() => null));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -23,18 +19,11 @@ export async function POST(request: NextRequest) {
       issue?.path[0]?.toString(),
     );
   }
-  try {
-    const result = await callApi(
-      registerMutation,
-      { input: parsed.data },
-      {
-        clientIp: forwardedFor(request),
-      },
-    );
-    if (!result.data?.register) return apiErrorResponse(result.errors?.[0]);
-    return sessionResponse(request, result.data.register);
-  } catch (error) {
-    if (error instanceof ApiUnreachableError) return unreachableResponse();
-    throw error;
-  }
-}
+  const result = await callApi(
+    registerMutation,
+    { input: parsed.data },
+    { clientIp: forwardedFor(request) },
+  );
+  if (!result.data?.register) return apiErrorResponse(result.errors?.[0]);
+  return sessionResponse(request, result.data.register);
+});
