@@ -22,17 +22,25 @@ class ConversationSummary:
     last_message: Message | None
 
 
+@dataclass(frozen=True)
+class ConversationPage:
+    rows: list[ConversationSummary]
+    # All of the user's conversations; None when the page is empty (no row to carry it).
+    total: int | None
+
+
 async def conversations_page(
     db: AsyncSession,
     user_id: uuid.UUID,
     limit: int,
     after: tuple[dt.datetime, uuid.UUID] | None,
-) -> list[ConversationSummary]:
-    """Newest first, each with its message count and last message, in one statement.
+) -> ConversationPage:
+    """Newest first, each with its message count and last message, and the user's total, in
+    one statement (the list is the hottest read of the app: one round trip, not one per part).
 
-    `limit + 1` rows are asked for so the caller can tell if more exist. (The list is the
-    hottest read of the app: one round trip instead of one per field batch.)
+    `limit + 1` rows are asked for so the caller can tell if more exist.
     """
+    total = select(func.count()).where(Conversation.user_id == user_id).scalar_subquery()
     message_count = (
         select(func.count())
         .where(Message.conversation_id == Conversation.id)
@@ -49,7 +57,7 @@ async def conversations_page(
     )
     last = aliased(Message, newest)
     query = (
-        select(Conversation, message_count, last)
+        select(Conversation, message_count, last, total)
         .outerjoin(last, true())
         .where(Conversation.user_id == user_id)
     )
@@ -58,8 +66,11 @@ async def conversations_page(
             tuple_(Conversation.updated_at, Conversation.id) < tuple_(after[0], after[1])
         )
     query = query.order_by(Conversation.updated_at.desc(), Conversation.id.desc()).limit(limit + 1)
-    rows = await db.execute(query)
-    return [ConversationSummary(c, int(count), message) for c, count, message in rows]
+    rows = (await db.execute(query)).all()
+    return ConversationPage(
+        rows=[ConversationSummary(c, int(count), message) for c, count, message, _ in rows],
+        total=int(rows[0][3]) if rows else None,
+    )
 
 
 async def conversations_by_id(

@@ -267,8 +267,11 @@ class ChatQuery:
         size = _page_size(first, "first")
         position = decode_cursor(after, "after") if after else None
         async with info.context.state.sessions() as db:
-            rows = await repository.conversations_page(db, user_id, size, position)
-            total = await repository.count_conversations(db, user_id)
+            page = await repository.conversations_page(db, user_id, size, position)
+            total = page.total
+            if total is None:  # an empty page past the end still owes the total
+                total = 0 if after is None else await repository.count_conversations(db, user_id)
+        rows = page.rows
         loaders = chat_loaders()
         edges = []
         for summary in rows[:size]:

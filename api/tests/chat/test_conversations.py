@@ -278,8 +278,8 @@ async def test_a_page_of_conversations_costs_the_same_statements_for_2_or_40(
 
     small = await statements_for_page(2)
     large = await statements_for_page(40)
-    # The page (counts and last messages joined in) and the total count; no batch per field.
-    assert small == large == 2, sql_statements.statements[-large:]
+    # One statement: the page with counts, last messages and the total joined in.
+    assert small == large == 1, sql_statements.statements[-large:]
 
 
 async def test_fields_of_several_conversations_are_batched(
@@ -306,3 +306,20 @@ async def test_fields_of_several_conversations_are_batched(
     assert sum("count(*)" in s for s in statements) == 1
     assert sum("DISTINCT ON" in s for s in statements) == 1
     assert len(statements) == 3
+
+
+async def test_total_count_on_empty_pages(client: GraphQLClient) -> None:
+    token = (await client.register())["accessToken"]
+    empty = await client(LIST, token=token)
+    assert empty.data["conversations"]["totalCount"] == 0
+    assert empty.data["conversations"]["edges"] == []
+    for i in range(2):
+        await create_conversation(client, token, title=f"e{i}")
+    full = (await client(LIST, {"first": 2}, token=token)).data["conversations"]
+    past_the_end = await client(
+        LIST, {"first": 2, "after": full["pageInfo"]["endCursor"]}, token=token
+    )
+    page = past_the_end.data["conversations"]
+    assert page["edges"] == []
+    assert page["totalCount"] == 2
+    assert page["pageInfo"]["hasNextPage"] is False
