@@ -28,7 +28,7 @@ test("new chat streams a markdown reply in pieces, and history survives a reload
   await expect(reply).toContainText("DEFAULT_AI_PROVIDER");
   expect((await reply.innerText()).length).toBeGreaterThan(partial);
   // The list followed the stream down to its last line.
-  await expect(reply.getByText(/picks the provider for new conversations/)).toBeInViewport();
+  await expect(reply.getByText(/is the one it preselects/)).toBeInViewport();
 
   // Markdown: bold, a list and a highlighted code block with a copy button.
   await expect(reply.locator("strong", { hasText: "demo provider" })).toBeVisible();
@@ -115,4 +115,15 @@ test("rename inline and delete with confirmation", async ({ page }) => {
   await confirm.getByRole("button", { name: "Delete" }).click();
   await expect(conversations(page).getByRole("link", { name: "New title" })).toBeHidden();
   await expect(page).toHaveURL(/\/dashboard\/chat$/);
+});
+
+test("a chat started without a title is named by its first message", async ({ page }) => {
+  await newChat(page, { title: "" });
+  await send(page, "Name this chat after me");
+  await expect(
+    conversations(page).getByRole("link", { name: "Name this chat after me" }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole("heading", { level: 1, name: "Name this chat after me" }),
+  ).toBeVisible();
 });

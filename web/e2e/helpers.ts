@@ -39,7 +39,8 @@ export async function newChat(
   await dialog.getByRole("button", { name: "Start chat" }).click();
   await expect(dialog).toBeHidden();
   await expect(page).toHaveURL(/\/dashboard\/chat\/[^/]+$/);
-  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  // Untitled chats are "New chat" until their first message names them.
+  await expect(page.getByRole("heading", { level: 1, name: title || "New chat" })).toBeVisible();
 }
 
 export function conversations(page: Page) {

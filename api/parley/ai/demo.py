@@ -19,7 +19,7 @@ QUOTE_LIMIT = 280
 
 _CONFIGURE = """\
 **To chat with a real model**, set one of these in the API's environment \
-(for example in `api/.env`) and restart the API:
+(for example in `.env` at the root of the repository) and restart the API:
 
 - `OPENAI_API_KEY` for OpenAI
 - `ANTHROPIC_API_KEY` for Anthropic (Claude)
@@ -34,8 +34,8 @@ OPENAI_API_KEY=sk-your-key
 DEFAULT_AI_PROVIDER=OPENAI
 ```
 
-Then choose that provider (and a model) in the conversation's settings. \
-`DEFAULT_AI_PROVIDER` picks the provider for new conversations.
+Then pick that provider (and a model) under **New chat**. \
+`DEFAULT_AI_PROVIDER` is the one it preselects.
 """
 
 

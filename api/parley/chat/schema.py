@@ -219,6 +219,9 @@ class SendMessagePayload:
 class ReplyStarted:
     user_message: Message
     assistant_message_id: strawberry.ID
+    conversation: Conversation = strawberry.field(
+        description="The conversation as the message left it (a first message names it)."
+    )
 
 
 @strawberry.type(description="A piece of reply text, in order.")
@@ -372,7 +375,9 @@ class ChatSubscription:
         )
         reply_id = strawberry.ID(str(prepared.assistant_message.id))
         yield ReplyStarted(
-            user_message=Message.from_row(prepared.user_message), assistant_message_id=reply_id
+            user_message=Message.from_row(prepared.user_message),
+            assistant_message_id=reply_id,
+            conversation=Conversation.from_row(prepared.conversation),
         )
         async with contextlib.aclosing(run_reply(ctx.chat, prepared)) as events:
             async for event in events:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from sqlalchemy import func, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from parley.ai import AIProvider, ChatMessage, ChatModel, ProviderRegistry, Usage
@@ -181,13 +181,11 @@ class ChatService:
                 created_at=now + dt.timedelta(microseconds=1),
             )
             db.add_all([user_message, assistant_message])
-            values: dict[str, Any] = {"updated_at": func.now()}
+            # Set here rather than by the database, so the caller sees the values without a
+            # refresh (ReplyStarted carries the conversation).
+            conversation.updated_at = now
             if conversation.title is None:
-                values["title"] = title_from_message(text)
-            # (What the reply needs of the conversation is not changed here: no refresh.)
-            await db.execute(
-                update(Conversation).where(Conversation.id == conversation.id).values(**values)
-            )
+                conversation.title = title_from_message(text)
             await db.commit()
         await self._cache.bump(user_id)
         context = [

@@ -53,7 +53,11 @@ GENERATE = """
 subscription Generate($id: ID!, $content: String!) {
   generateReply(conversationId: $id, content: $content) {
     __typename
-    ... on ReplyStarted { assistantMessageId userMessage { id content role status } }
+    ... on ReplyStarted {
+      assistantMessageId
+      userMessage { id content role status }
+      conversation { id title updatedAt }
+    }
     ... on ReplyDelta { assistantMessageId text }
     ... on ReplyCompleted { message { id content status tokensUsed metadata } }
     ... on ReplyFailed { code error message { id content status metadata } }

@@ -65,6 +65,12 @@ async def test_streams_started_deltas_completed_in_order(
     started = await _next_payload(socket, op)
     assert started["__typename"] == "ReplyStarted"
     assert started["userMessage"]["content"] == "Count to five"
+    # The first message names the conversation, and the event says so at once.
+    assert started["conversation"] == {
+        "id": cid,
+        "title": "Count to five",
+        "updatedAt": started["conversation"]["updatedAt"],
+    }
     reply_id = started["assistantMessageId"]
     assert (await _message_row(server, reply_id))["status"] == "STREAMING"
 

@@ -103,6 +103,9 @@ export const generateReplySubscription = graphql(`
         userMessage {
           ...MessageFields
         }
+        conversation {
+          ...ConversationListItem
+        }
       }
       ... on ReplyDelta {
         assistantMessageId

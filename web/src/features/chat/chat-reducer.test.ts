@@ -38,6 +38,13 @@ const started: ChatAction = {
     __typename: "ReplyStarted",
     assistantMessageId: "a1",
     userMessage: message("u1", { content: "Hello" }),
+    conversation: {
+      id: "c1",
+      title: "Hello",
+      aiProvider: "DEMO",
+      aiModel: "demo-1",
+      updatedAt: "2026-01-01T00:01:00Z",
+    },
   },
 };
 const delta = (text: string): ChatAction => ({

@@ -25,13 +25,6 @@ function toPage(conversation: ConversationQuery["conversation"]) {
 
 let tempIds = 0;
 
-/** A reply touches its conversation: move it to the top of the sidebar. */
-function bumpConversation(conversationId: string) {
-  const store = useConversationsStore.getState();
-  const item = store.items.find((c) => c.id === conversationId);
-  if (item) store.upsertToTop({ ...item, updatedAt: new Date().toISOString() });
-}
-
 export function useChat(conversationId: string) {
   const client = useClient();
   const [state, dispatch] = useReducer(chatReducer, initialChatState);
@@ -150,10 +143,16 @@ export function useChat(conversationId: string) {
           }
           buffer.flush();
           dispatch({ type: "event", event });
+          if (event.__typename === "ReplyStarted") {
+            // The server's view of the conversation after this message: moved to the top of
+            // the sidebar, and named by its first message.
+            const { conversation: touched } = event;
+            useConversationsStore.getState().upsertToTop(touched);
+            setConversation((current) => (current ? { ...current, ...touched } : current));
+          }
           if (event.__typename === "ReplyCompleted" || event.__typename === "ReplyFailed") {
             finish();
           }
-          if (event.__typename !== "ReplyFailed") bumpConversation(conversationId);
         });
       entry.unsubscribe = unsubscribe;
     },
