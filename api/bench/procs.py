@@ -203,14 +203,20 @@ def api_env(
     }
 
 
-def start_api(*, name: str, log_dir: Path, env: dict[str, str]) -> tuple[Service, int]:
-    """One uvicorn worker serving `parley.main:create_app`, ready when /health_check says ok."""
+def start_api(
+    *, name: str, log_dir: Path, env: dict[str, str], deflate: bool = False
+) -> tuple[Service, int]:
+    """One uvicorn worker serving `parley.main:create_app` as `make dev-api` and the image do
+    (no proxy headers, no permessage-deflate unless `deflate`), ready when healthy."""
     port = free_port()
     args = [
         "-m",
         "uvicorn",
         "parley.main:create_app",
         "--factory",
+        "--no-proxy-headers",
+        "--ws-per-message-deflate",
+        "true" if deflate else "false",
         "--host",
         HOST,
         "--port",

@@ -255,7 +255,9 @@ def render(
         "process, one conversation per stream, accounts shared round robin. Streams of a round "
         "start at the same moment; the two paths alternate round by round. "
         "WebSocket permessage-deflate: "
-        f"{'offered, as browsers do' if info.compression else 'off'}.",
+        f"{'offered by the client, as browsers do' if info.compression else 'not offered'}; "
+        "the API declines it, as shipped (`--ws-per-message-deflate false`), except in the "
+        "idle run that measures it.",
         "",
     ]
     lines += _targets(levels, sustained, idle)

@@ -259,6 +259,8 @@ class Spec:
     name: str
     chunks: int
     first_byte_delay: float = 0.0
+    # The shipped server declines permessage-deflate; the idle comparison turns it on.
+    server_deflate: bool = False
 
 
 async def launch(options: Options, log_dir: Path, spec: Spec) -> Serving:
@@ -279,7 +281,11 @@ async def launch(options: Options, log_dir: Path, spec: Spec) -> Serving:
             request_timeout=HOLD if spec.first_byte_delay else 60,
         )
         api, api_port = await asyncio.to_thread(
-            start_api, name=f"api-{spec.name}", log_dir=log_dir, env=env
+            start_api,
+            name=f"api-{spec.name}",
+            log_dir=log_dir,
+            env=env,
+            deflate=spec.server_deflate,
         )
     except BaseException:
         await asyncio.to_thread(provider.stop)
@@ -670,7 +676,10 @@ async def run(options: Options, log_dir: Path) -> str:
     if options.sustain_chunks > 0:
         specs.append(Spec("sustained", options.sustain_chunks))
     if options.idle > 0:
-        specs += [Spec(_idle_name(mode), options.chunks, HOLD) for mode in options.idle_modes]
+        specs += [
+            Spec(_idle_name(mode), options.chunks, HOLD, server_deflate=mode)
+            for mode in options.idle_modes
+        ]
     levels: list[LevelResult] = []
     sustained: SustainedResult | None = None
     idle: list[IdleResult] = []

@@ -3,23 +3,29 @@ own tests pass (a sample: accounts and settings, against their own database)."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 REPO = Path(__file__).resolve().parents[3]
 
 
+def _load_rename_tool() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("rename_tool", REPO / "tools" / "rename.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _copy_project(target: Path) -> None:
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=REPO,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    for name in filter(None, listed.split("\0")):
+    # The same file list the tool renames: what git tracks, and new files it does not ignore.
+    for name in _load_rename_tool().project_files(REPO):
         source = REPO / name
         if source.is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
