@@ -11,7 +11,7 @@ import structlog
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from parley.ai import AIProvider, ChatMessage, ChatModel, ProviderRegistry, Usage
+from parley.ai import AIProvider, ChatMessage, ChatModel, ProviderRegistry, Role, Usage
 from parley.cache import UserCacheGenerations
 from parley.chat import repository
 from parley.chat.models import Conversation, Message, MessageRole, MessageStatus
@@ -26,7 +26,7 @@ from parley.errors import BadUserInput, Forbidden, NotFound
 from parley.settings import Settings
 
 log = structlog.get_logger(__name__)
-_ROLES = {MessageRole.USER: "user", MessageRole.ASSISTANT: "assistant"}
+_ROLES: dict[MessageRole, Role] = {MessageRole.USER: "user", MessageRole.ASSISTANT: "assistant"}
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,7 @@ class ChatService:
             await db.commit()
         await self._cache.bump(user_id)
         context = [
-            ChatMessage(role=_ROLES[m.role], content=m.content)  # type: ignore[arg-type]
+            ChatMessage(role=_ROLES[m.role], content=m.content)
             for m in [*earlier, user_message]
             if m.role in _ROLES
         ]
