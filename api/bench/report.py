@@ -74,10 +74,12 @@ def _targets(
             f"(deltas/s, API ÷ direct) | ≥ 95% | {_pct(ratio)} | "
             f"{_met(None if math.isnan(ratio) else ratio >= TARGET_THROUGHPUT)} |"
         )
-    for run in idle[:1]:
+    # Every idle run is reported against the target; the shipped server declines deflate.
+    for run in idle:
+        shipped = "" if run.compression else ", as shipped"
         lines.append(
             f"| Memory per idle subscription, {run.subscriptions:,} on one process "
-            f"(permessage-deflate {'on' if run.compression else 'off'}) | ≤ 50 KiB | "
+            f"(permessage-deflate {'on' if run.compression else 'off'}{shipped}) | ≤ 50 KiB | "
             f"{run.per_subscription_kib:.1f} KiB | "
             f"{_met(run.per_subscription_kib <= TARGET_IDLE_KIB)} |"
         )
