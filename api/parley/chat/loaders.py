@@ -17,7 +17,6 @@ from strawberry.extensions import SchemaExtension
 
 from parley.chat import repository
 from parley.chat.models import Conversation, Message
-from parley.chat.repository import ConversationSummary
 
 _current: ContextVar[ChatLoaders | None] = ContextVar("chat_loaders", default=None)
 
@@ -44,12 +43,6 @@ class ChatLoaders:
         async with self._db() as db:
             found = await repository.last_messages(db, ids)
         return [found.get(i) for i in ids]
-
-    def prime(self, summary: ConversationSummary) -> None:
-        """Seed both loaders from a page query that already fetched the values."""
-        conversation_id = summary.conversation.id
-        self.message_count.prime(conversation_id, summary.message_count)
-        self.last_message.prime(conversation_id, summary.last_message)
 
     def forget(self, conversation_id: uuid.UUID) -> None:
         """After a write in this operation, later reads must not see the old values."""

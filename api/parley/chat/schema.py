@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import uuid
 from collections.abc import AsyncGenerator
-from typing import Annotated
+from typing import Annotated, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -21,6 +21,7 @@ from parley.chat.models import Conversation as ConversationRow
 from parley.chat.models import Message as MessageRow
 from parley.chat.models import MessageRole, MessageStatus
 from parley.chat.replies import Done, TextDelta, run_reply
+from parley.chat.repository import ConversationSummary
 from parley.chat.service import ConversationChanges, check_owner
 from parley.errors import BadUserInput, ProviderFailed
 from parley.graphql.context import Context
@@ -125,9 +126,13 @@ class Conversation:
     system_prompt: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    # What a page query already fetched for this conversation, if it came from one.
+    summary: strawberry.Private[ConversationSummary | None] = None
 
     @classmethod
-    def from_row(cls, row: ConversationRow) -> Conversation:
+    def from_row(
+        cls, row: ConversationRow, summary: ConversationSummary | None = None
+    ) -> Conversation:
         return cls(
             id=strawberry.ID(str(row.id)),
             title=row.title or UNTITLED,
@@ -136,18 +141,30 @@ class Conversation:
             system_prompt=row.system_prompt,
             created_at=row.created_at,
             updated_at=row.updated_at,
+            summary=summary,
         )
 
     @property
     def _uuid(self) -> uuid.UUID:
         return uuid.UUID(str(self.id))
 
+    # Plain (sync) resolvers: on a page every value is already here, and an async resolver
+    # per field and row costs a coroutine and a future each. Elsewhere they hand graphql-core
+    # the batching loader's awaitable, which it awaits; the cast keeps the field's type.
     @strawberry.field
-    async def message_count(self) -> int:
-        return await chat_loaders().message_count.load(self._uuid)
+    def message_count(self) -> int:
+        if self.summary is not None:
+            return self.summary.message_count
+        return cast(int, chat_loaders().message_count.load(self._uuid))
 
     @strawberry.field
-    async def last_message(self) -> Message | None:
+    def last_message(self) -> Message | None:
+        if self.summary is not None:
+            row = self.summary.last_message
+            return Message.from_row(row) if row else None
+        return cast(Message | None, self._load_last_message())
+
+    async def _load_last_message(self) -> Message | None:
         row = await chat_loaders().last_message.load(self._uuid)
         return Message.from_row(row) if row else None
 
@@ -275,16 +292,13 @@ class ChatQuery:
             if total is None:  # an empty page past the end still owes the total
                 total = 0 if after is None else await repository.count_conversations(db, user_id)
         rows = page.rows
-        loaders = chat_loaders()
-        edges = []
-        for summary in rows[:size]:
-            loaders.prime(summary)
-            row = summary.conversation
-            edges.append(
-                ConversationEdge(
-                    cursor=encode_cursor(row.updated_at, row.id), node=Conversation.from_row(row)
-                )
+        edges = [
+            ConversationEdge(
+                cursor=encode_cursor(summary.conversation.updated_at, summary.conversation.id),
+                node=Conversation.from_row(summary.conversation, summary),
             )
+            for summary in rows[:size]
+        ]
         return ConversationConnection(
             edges=edges,
             page_info=PageInfo(
