@@ -17,7 +17,7 @@ from parley.auth.passwords import PasswordHasher
 from parley.auth.sessions import Rotation, SessionStore
 from parley.auth.tokens import Claims, InvalidToken, TokenCodec, TokenType
 from parley.auth.validation import check_password, clean_full_name, normalise_email
-from parley.errors import Conflict, Unauthenticated
+from parley.errors import BadUserInput, Conflict, Unauthenticated
 from parley.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -67,7 +67,7 @@ class AuthService:
         # A malformed email gets the same answer (and cost) as a wrong password.
         try:
             email = normalise_email(email)
-        except Exception:
+        except BadUserInput:
             email = ""
         async with self._db() as db:
             user = await db.scalar(select(User).where(func.lower(User.email) == email))
