@@ -107,7 +107,8 @@ rename: ## Make the template yours: make rename NAME=acme (package names, titles
 	python3 tools/rename.py $(NAME)
 
 .PHONY: bench
-bench: ## Benchmarks (not tests): streaming, throughput, login storm; results in api/bench/*.md
+bench: ## Benchmarks (not tests): streaming, throughput, login storm, hostile documents; results in api/bench/*.md
 	$(API) python -m bench.streaming
 	$(API) python -m bench.throughput
 	$(API) python -m bench.login_storm
+	$(API) python -m bench.hostile

@@ -45,7 +45,11 @@ def create_engine(async_url: str) -> AsyncEngine:
     # pool_pre_ping lets the pool recover after the database restarts or drops connections.
     # A pool that holds a burst's connections: overflow ones are opened and thrown away each
     # time, which the streaming benchmark showed as churn under 50+ concurrent replies.
-    return create_async_engine(async_url, pool_size=20, max_overflow=5, pool_pre_ping=True)
+    # hide_parameters: a failed statement's error (and so its log line) must not carry the
+    # values it was given: password hashes, chat text.
+    return create_async_engine(
+        async_url, pool_size=20, max_overflow=5, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -23,34 +23,43 @@ from parley.health import health_check
 from parley.logs import configure_logging
 from parley.rate_limits import RateLimiter
 from parley.request_context import RequestContextMiddleware
+from parley.security_headers import SecurityHeadersMiddleware
 from parley.settings import Settings, load_settings
 from parley.state import AppState
 
 log = structlog.get_logger(__name__)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    settings = settings or load_settings()
-    configure_logging(settings.log_level, settings.log_format)
-    engine = create_engine(settings.async_database_url)
+def _redis_client(url: str) -> Redis:
     # Short timeouts: a stalled Redis must degrade requests, not hang them.
-    redis = Redis.from_url(
-        settings.redis_url,
+    return Redis.from_url(
+        url,
         decode_responses=True,
         health_check_interval=30,
         socket_connect_timeout=2,
         socket_timeout=2,
     )
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    engine = create_engine(settings.async_database_url)
+    redis = _redis_client(settings.redis_url)
+    cache_redis = _redis_client(settings.cache_redis_url) if settings.cache_redis_url else redis
     state = AppState(
         settings=settings,
         engine=engine,
         sessions=create_session_factory(engine),
         redis=redis,
+        cache_redis=cache_redis,
         providers=ProviderRegistry(settings),
         limiter=RateLimiter(settings.redis_url),
     )
     chat = ChatService(settings, state.sessions, state.providers, UserCacheGenerations(redis))
-    graphql = ParleyGraphQL(state, AuthService(settings, state.sessions, redis), chat)
+    graphql = ParleyGraphQL(
+        state, AuthService(settings, state.sessions, redis, state.limiter), chat
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -69,6 +78,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
         finally:
             await state.providers.aclose()
+            if cache_redis is not redis:
+                await cache_redis.aclose()
             await redis.aclose()
             await engine.dispose()
             log.info("api stopped")
@@ -81,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         middleware=[
             Middleware(RequestContextMiddleware),
+            Middleware(SecurityHeadersMiddleware),
             Middleware(
                 CORSMiddleware,
                 allow_origins=settings.cors_origin_list,

@@ -40,10 +40,33 @@ class RateLimiter:
         try:
             if await self._window.hit(limit, *identity):
                 return
-            stats = await self._window.get_window_stats(limit, *identity)
         except StorageError:
             log.warning("rate limiter unavailable; allowing the call", limit=str(limit))
             return
-        retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+        await self._refuse(limit, *identity)
+
+    async def check(self, limit: RateLimitItem, *identity: str) -> None:
+        """Raise `RateLimited` if `identity` has used up `limit`, without counting a call."""
+        try:
+            if await self._window.test(limit, *identity):
+                return
+        except StorageError:
+            log.warning("rate limiter unavailable; allowing the call", limit=str(limit))
+            return
+        await self._refuse(limit, *identity)
+
+    async def record(self, limit: RateLimitItem, *identity: str) -> None:
+        """Count one event (say, a failed sign-in) against `limit`; never refuses."""
+        try:
+            await self._window.hit(limit, *identity)
+        except StorageError:
+            log.warning("rate limiter unavailable; event not counted", limit=str(limit))
+
+    async def _refuse(self, limit: RateLimitItem, *identity: str) -> None:
+        try:
+            stats = await self._window.get_window_stats(limit, *identity)
+            retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+        except StorageError:
+            retry_after = 1
         log.info("rate limited", limit=str(limit), retry_after=retry_after)
         raise RateLimited(retry_after)

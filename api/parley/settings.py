@@ -59,10 +59,15 @@ class Settings(DatabaseSettings, AISettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "console"
 
+    # Bodies of HTTP requests and WebSocket frames; larger ones are refused unread (413 / 1009).
+    max_request_bytes: int = Field(default=1 << 20, ge=1024)
     graphql_ide: bool = True
+    graphql_introspection: bool = True
     graphql_max_depth: int = Field(default=10, ge=1)
     graphql_max_aliases: int = Field(default=15, ge=1)
     graphql_max_tokens: int = Field(default=2000, ge=10)
+    # Fields and fragment spreads once fragments are expanded (GraphiQL's introspection: 239).
+    graphql_max_fields: int = Field(default=500, ge=10)
 
     message_max_chars: int = Field(default=32_000, ge=1)
     title_max_chars: int = Field(default=200, ge=1)
@@ -73,18 +78,28 @@ class Settings(DatabaseSettings, AISettings):
 
     rate_limit_messages: str = "10/minute"
     rate_limit_auth: str = "10/minute"
+    rate_limit_login_failures: str = "10/15minutes"
     trusted_proxies: str = ""
     cache_ttl_conversations_seconds: int = Field(default=300, ge=0)
     cache_ttl_messages_seconds: int = Field(default=600, ge=0)
+    # The response cache's bounds, and optionally a Redis of its own (one that may evict).
+    response_cache_max_entry_bytes: int = Field(default=256 * 1024, ge=0)
+    response_cache_max_entries_per_user: int = Field(default=32, ge=1)
+    cache_redis_url: str | None = None
 
-    @field_validator("redis_url")
+    @field_validator("redis_url", "cache_redis_url")
     @classmethod
-    def _redis_url(cls, value: str) -> str:
-        if not value.startswith(("redis://", "rediss://", "unix://")):
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must be a redis://host:port/db URL")
         return value
 
-    @field_validator("rate_limit_messages", "rate_limit_auth")
+    @field_validator("cache_redis_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("rate_limit_messages", "rate_limit_auth", "rate_limit_login_failures")
     @classmethod
     def _rate_limit(cls, value: str) -> str:
         parse_limit(value, "rate limit")
@@ -112,6 +127,10 @@ class Settings(DatabaseSettings, AISettings):
     @cached_property
     def auth_limit(self) -> RateLimitItem:
         return parse_limit(self.rate_limit_auth, "RATE_LIMIT_AUTH")
+
+    @cached_property
+    def login_failures_limit(self) -> RateLimitItem:
+        return parse_limit(self.rate_limit_login_failures, "RATE_LIMIT_LOGIN_FAILURES")
 
     @cached_property
     def trusted_proxy_networks(self) -> list[IPNetwork]:

@@ -18,5 +18,7 @@ class AppState:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     redis: Redis
+    # Where cached responses live: its own Redis when CACHE_REDIS_URL is set, else `redis`.
+    cache_redis: Redis
     providers: ProviderRegistry
     limiter: RateLimiter

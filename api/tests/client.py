@@ -52,10 +52,13 @@ class GraphQLClient:
     async def __call__(
         self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
     ) -> Result:
-        headers = {"authorization": f"Bearer {token}"} if token else {}
-        response = await self.http.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-        )
+        headers = {"content-type": "application/json"}
+        if token:
+            headers["authorization"] = f"Bearer {token}"
+        # json.dumps escapes what UTF-8 cannot carry (a lone surrogate becomes `\ud800`), as a
+        # browser's JSON.stringify does; httpx's `json=` would fail to encode it.
+        body = json.dumps({"query": query, "variables": variables or {}})
+        response = await self.http.post("/graphql", content=body, headers=headers)
         return Result(response.status_code, response.json(), response.headers)
 
     async def register(

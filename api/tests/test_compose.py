@@ -39,7 +39,7 @@ DEV_ONLY_OPTIONS = {"--reload", "--reload-dir", "--host", "--port"}
 
 API_PORT_IN_CONTAINER = 8000
 WEB_PORT_IN_CONTAINER = 3000
-SERVICES = {"postgres", "redis", "migrate", "api", "web"}
+SERVICES = {"postgres", "redis", "cache", "migrate", "api", "web"}
 
 
 # --- loading ---------------------------------------------------------------------------
@@ -241,6 +241,7 @@ def test_project_and_services() -> None:
     [
         ("postgres", "pg_isready"),
         ("redis", "redis-cli ping"),
+        ("cache", "redis-cli ping"),
         ("api", f"127.0.0.1:{API_PORT_IN_CONTAINER}/health_check"),
         ("web", f"127.0.0.1:{WEB_PORT_IN_CONTAINER}/"),
     ],
@@ -255,6 +256,7 @@ def test_healthchecks(name: str, probe: str) -> None:
         ("migrate", "postgres", "service_healthy"),
         ("api", "postgres", "service_healthy"),
         ("api", "redis", "service_healthy"),
+        ("api", "cache", "service_healthy"),
         ("api", "migrate", "service_completed_successfully"),
         ("web", "api", "service_healthy"),
     ],
@@ -291,10 +293,23 @@ def test_data_lives_in_named_volumes(name: str, data_dir: str) -> None:
     assert sources[0] in declared, f"`{name}` stores {data_dir} in {sources[0]}, not a named volume"
 
 
-def test_redis_appends_to_its_log() -> None:
-    command = service("redis").get("command")
-    argv = shlex.split(command) if isinstance(command, str) else list(command or [])
+def _argv(name: str) -> list[str]:
+    command = service(name).get("command")
+    return shlex.split(command) if isinstance(command, str) else [str(a) for a in command or []]
+
+
+def test_redis_appends_to_its_log_and_never_evicts() -> None:
+    argv = _argv("redis")
     assert option_value(argv, "--appendonly") == "yes"
+    assert option_value(argv, "--maxmemory-policy") == "noeviction"
+
+
+def test_cached_answers_live_in_a_bounded_redis_that_evicts() -> None:
+    argv = _argv("cache")
+    assert option_value(argv, "--maxmemory-policy") == "allkeys-lru"
+    assert option_value(argv, "--maxmemory")
+    env = service("api")["environment"]
+    assert str(env["CACHE_REDIS_URL"]).startswith("redis://cache:6379/")
 
 
 # --- the same commands as the Makefile -----------------------------------------------------

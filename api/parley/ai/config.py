@@ -66,7 +66,8 @@ class AISettings(BaseSettings):
 
     ollama_base_url: str | None = None
     ollama_default_model: str = "llama3.2"
-    ollama_models: ModelList = ("llama3.2",)
+    # `*` in a list: any model name is accepted too (Ollama serves whatever was pulled).
+    ollama_models: ModelList = ("llama3.2", "*")
 
     demo_default_model: str = "demo-1"
     demo_models: ModelList = ("demo-1",)
@@ -121,6 +122,10 @@ class ProviderSettings:
     base_url: str | None
     default_model: str
     models: tuple[str, ...]
+    accepts_any_model: bool
+
+
+ANY_MODEL = "*"
 
 
 def _secret(value: SecretStr | None) -> str | None:
@@ -129,15 +134,17 @@ def _secret(value: SecretStr | None) -> str | None:
 
 def _offered(
     settings: AISettings, default_field: str, models_field: str
-) -> tuple[str, tuple[str, ...]]:
+) -> tuple[str, tuple[str, ...], bool]:
+    """The default model, the models offered (default first) and whether any name goes."""
     default: str = getattr(settings, default_field)
-    models: tuple[str, ...] = getattr(settings, models_field)
+    listed: tuple[str, ...] = getattr(settings, models_field)
+    models = tuple(m for m in listed if m != ANY_MODEL)
     # A custom list without a custom default: the list's first model is the default.
     custom = settings.model_fields_set
     if models and models_field in custom and default_field not in custom:
         default = models[0]
     # The default is always offered, first.
-    return default, (default, *(m for m in models if m != default))
+    return default, (default, *(m for m in models if m != default)), ANY_MODEL in listed
 
 
 def ollama_openai_url(base_url: str) -> str:
@@ -154,32 +161,34 @@ def provider_settings(settings: AISettings, provider: AIProvider) -> ProviderSet
             key = _secret(settings.openai_api_key)
             base_url = settings.openai_base_url or OPENAI_BASE_URL
             configured = key is not None
-            default, models = _offered(settings, "openai_default_model", "openai_models")
+            default, models, any_model = _offered(settings, "openai_default_model", "openai_models")
         case AIProvider.ANTHROPIC:
             key = _secret(settings.anthropic_api_key)
             base_url = settings.anthropic_base_url or ANTHROPIC_BASE_URL
             configured = key is not None
-            default, models = _offered(settings, "anthropic_default_model", "anthropic_models")
+            default, models, any_model = _offered(
+                settings, "anthropic_default_model", "anthropic_models"
+            )
         case AIProvider.GEMINI:
             key = _secret(settings.gemini_api_key)
             base_url = settings.gemini_base_url
             configured = key is not None
-            default, models = _offered(settings, "gemini_default_model", "gemini_models")
+            default, models, any_model = _offered(settings, "gemini_default_model", "gemini_models")
         case AIProvider.GROK:
             key = _secret(settings.xai_api_key)
             base_url = settings.xai_base_url
             configured = key is not None
-            default, models = _offered(settings, "grok_default_model", "grok_models")
+            default, models, any_model = _offered(settings, "grok_default_model", "grok_models")
         case AIProvider.OLLAMA:
             # Ollama ignores the key, but the OpenAI SDK insists on one.
             key = "ollama"
             raw = settings.ollama_base_url
             base_url = ollama_openai_url(raw) if raw else None
             configured = raw is not None
-            default, models = _offered(settings, "ollama_default_model", "ollama_models")
+            default, models, any_model = _offered(settings, "ollama_default_model", "ollama_models")
         case AIProvider.DEMO:
             key, base_url, configured = None, None, True
-            default, models = _offered(settings, "demo_default_model", "demo_models")
+            default, models, any_model = _offered(settings, "demo_default_model", "demo_models")
     return ProviderSettings(
         provider=provider,
         configured=configured,
@@ -187,4 +196,5 @@ def provider_settings(settings: AISettings, provider: AIProvider) -> ProviderSet
         base_url=base_url,
         default_model=default,
         models=models,
+        accepts_any_model=any_model,
     )

@@ -102,6 +102,7 @@ class ProviderRegistry:
             configured=config.configured,
             default_model=config.default_model,
             models=config.models,
+            accepts_any_model=config.accepts_any_model,
         )
 
     def infos(self) -> list[ProviderInfo]:
@@ -114,6 +115,11 @@ class ProviderRegistry:
 
     def default_model(self, provider: AIProvider) -> str:
         return self._settings[provider].default_model
+
+    def offers(self, provider: AIProvider, model: str) -> bool:
+        """Whether the operator lets conversations use `model` with `provider`."""
+        config = self._settings[provider]
+        return config.accepts_any_model or model in config.models
 
     async def aclose(self) -> None:
         for model in self._models.values():

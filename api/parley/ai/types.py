@@ -83,3 +83,4 @@ class ProviderInfo:
     configured: bool
     default_model: str
     models: tuple[str, ...]
+    accepts_any_model: bool = False

@@ -7,6 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import bcrypt
 
+from parley.auth.validation import MAX_PASSWORD_BYTES
+
 # A pool of its own, sized to the cores, so hashing cannot starve the default executor
 # (which DNS lookups and other to_thread calls share).
 _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bcrypt")
@@ -25,7 +27,11 @@ class PasswordHasher:
         return hashed.decode()
 
     async def verify(self, password: str, hashed: str | None) -> bool:
+        """False for a wrong, over-long (no account has one) or unknown-account password,
+        each after one full bcrypt check, so the answers cannot be told apart by time."""
         loop = asyncio.get_running_loop()
         target = hashed.encode() if hashed else self._dummy_hash
-        ok = await loop.run_in_executor(_pool, bcrypt.checkpw, password.encode(), target)
-        return ok and hashed is not None
+        secret = password.encode()
+        too_long = len(secret) > MAX_PASSWORD_BYTES
+        ok = await loop.run_in_executor(_pool, bcrypt.checkpw, secret[:MAX_PASSWORD_BYTES], target)
+        return ok and hashed is not None and not too_long

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from dataclasses import dataclass
 
@@ -18,11 +19,13 @@ from parley.auth.sessions import Rotation, SessionStore
 from parley.auth.tokens import Claims, InvalidToken, TokenCodec, TokenType
 from parley.auth.validation import check_password, clean_full_name, normalise_email
 from parley.errors import BadUserInput, Conflict, Unauthenticated
+from parley.rate_limits import RateLimiter
 from parley.settings import Settings
 
 log = structlog.get_logger(__name__)
 
 BAD_CREDENTIALS = "Incorrect email or password."
+UNIQUE_VIOLATION = "23505"
 INVALID_TOKEN = "Invalid or expired token."
 
 
@@ -36,9 +39,15 @@ class IssuedTokens:
 
 class AuthService:
     def __init__(
-        self, settings: Settings, sessions: async_sessionmaker[AsyncSession], redis: Redis
+        self,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        redis: Redis,
+        limiter: RateLimiter,
     ) -> None:
         self._db = sessions
+        self._limiter = limiter
+        self._failures_limit = settings.login_failures_limit
         self._store = SessionStore(redis)
         self._hasher = PasswordHasher(settings.bcrypt_rounds)
         self._tokens = TokenCodec(
@@ -56,7 +65,10 @@ class AuthService:
             db.add(user)
             try:
                 await db.commit()
-            except IntegrityError:
+            except IntegrityError as exc:
+                # Only the unique index on the email means "taken"; other failures are ours.
+                if getattr(exc.orig, "sqlstate", None) != UNIQUE_VIOLATION:
+                    raise
                 raise Conflict(
                     "An account with this email already exists.", field="email"
                 ) from None
@@ -69,10 +81,18 @@ class AuthService:
             email = normalise_email(email)
         except BadUserInput:
             email = ""
+        # Failures are counted per address whatever the caller's IP (known or unknown alike,
+        # so the count says nothing about who has an account); once over, even the right
+        # password waits: that is what stops a distributed guess.
+        account = ("login-failures", hashlib.sha256(email.encode()).hexdigest()) if email else ()
+        if account:
+            await self._limiter.check(self._failures_limit, *account)
         async with self._db() as db:
             user = await db.scalar(select(User).where(func.lower(User.email) == email))
         ok = await self._hasher.verify(password, user.hashed_password if user else None)
         if user is None or not ok:
+            if account:
+                await self._limiter.record(self._failures_limit, *account)
             raise Unauthenticated(BAD_CREDENTIALS)
         return await self._open_session(user)
 

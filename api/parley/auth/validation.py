@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from email_validator import EmailNotValidError, validate_email
 
 from parley.errors import BadUserInput
@@ -12,11 +14,14 @@ MAX_FULL_NAME_CHARS = 200
 
 
 def normalise_email(raw: str) -> str:
+    """One spelling per address: compatibility forms (fullwidth letters, ligatures) and case
+    folded first, so look-alike forms of one address are one account."""
+    folded = unicodedata.normalize("NFKC", raw.strip()).casefold()
     try:
-        checked = validate_email(raw.strip(), check_deliverability=False)
+        checked = validate_email(folded, check_deliverability=False)
     except EmailNotValidError:
         raise BadUserInput("Enter a valid email address.", field="email") from None
-    return checked.normalized.lower()
+    return unicodedata.normalize("NFKC", checked.normalized).casefold()
 
 
 def check_password(password: str) -> None:

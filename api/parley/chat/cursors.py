@@ -29,6 +29,7 @@ def decode_cursor(cursor: str, what: str) -> tuple[dt.datetime, uuid.UUID]:
         moment = dt.datetime.fromisoformat(at)
         if moment.tzinfo is None:
             raise ValueError("naive timestamp")
-        return moment, uuid.UUID(row_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        # In UTC, so a forged offset that pushes it past year 1 or 9999 fails here, not in SQL.
+        return moment.astimezone(dt.UTC), uuid.UUID(row_id)
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise BadUserInput(f"Malformed cursor `{what}`.", field=what) from None

@@ -52,6 +52,9 @@ class ProviderInfo:
     is_default: bool = strawberry.field(
         description="True for the provider new conversations get when none is chosen."
     )
+    accepts_any_model: bool = strawberry.field(
+        description="True when any model name is accepted, not only those in `models`."
+    )
 
     @classmethod
     def from_data(cls, info: ProviderInfoData, default: AIProvider) -> ProviderInfo:
@@ -62,6 +65,7 @@ class ProviderInfo:
             default_model=info.default_model,
             models=list(info.models),
             is_default=info.provider is default,
+            accepts_any_model=info.accepts_any_model,
         )
 
 

@@ -93,7 +93,7 @@ class ChatService:
         provider = changes.ai_provider or self._providers.default_provider()
         self._check_configured(provider)
         model = (
-            clean_model(changes.ai_model)
+            self._offered_model(provider, changes.ai_model)
             if changes.ai_model is not None
             else self._providers.default_model(provider)
         )
@@ -127,7 +127,9 @@ class ChatService:
                     conversation.ai_model = self._providers.default_model(changes.ai_provider)
                 conversation.ai_provider = changes.ai_provider
             if changes.ai_model is not None:
-                conversation.ai_model = clean_model(changes.ai_model)
+                conversation.ai_model = self._offered_model(
+                    conversation.ai_provider, changes.ai_model
+                )
             if changes.system_prompt is not None:
                 # An empty string clears the prompt (the server default applies again).
                 conversation.system_prompt = clean_system_prompt(
@@ -153,6 +155,8 @@ class ChatService:
         async with self._db() as db:
             conversation = await self.owned(db, user_id, conversation_id)
             self._check_configured(conversation.ai_provider)
+            # The operator may have withdrawn the model since the conversation chose it.
+            self._offered_model(conversation.ai_provider, conversation.ai_model)
             model = self._providers.get(conversation.ai_provider)
             earlier = await repository.history(
                 db, conversation.id, self._settings.history_max_messages - 1
@@ -257,6 +261,17 @@ class ChatService:
         if count:
             log.warning("marked interrupted replies as failed", count=count)
         return count
+
+    def _offered_model(self, provider: AIProvider, name: str) -> str:
+        model = clean_model(name)
+        if not self._providers.offers(provider, model):
+            offered = ", ".join(self._providers.info(provider).models)
+            raise BadUserInput(
+                f"The model `{model}` is not offered for {provider.display_name}; "
+                f"choose one of: {offered}.",
+                field="aiModel",
+            )
+        return model
 
     def _check_configured(self, provider: AIProvider) -> None:
         if not self._providers.is_configured(provider):

@@ -15,7 +15,6 @@ from parley.auth.service import AuthService
 from parley.auth.tokens import Claims
 from parley.chat.service import ChatService
 from parley.client_ip import client_ip
-from parley.errors import RateLimited
 from parley.request_context import annotate_access_line
 from parley.state import AppState
 
@@ -68,14 +67,8 @@ class Context:
         return client_ip(peer, forwarded, self.state.settings.trusted_proxy_networks)
 
     async def rate_limit(self, limit: RateLimitItem, *identity: str) -> None:
-        """Count a call; over the limit, fail with RATE_LIMITED (and HTTP 429 + Retry-After)."""
-        try:
-            await self.state.limiter.hit(limit, *identity)
-        except RateLimited as exc:
-            if self.response is not None:
-                self.response.status_code = 429
-                self.response.headers["Retry-After"] = str(exc.retry_after)
-            raise
+        """Count a call; over the limit, fail with RATE_LIMITED (HTTP 429: see `ErrorCodes`)."""
+        await self.state.limiter.hit(limit, *identity)
 
     async def limit_auth_attempts(self) -> None:
         await self.rate_limit(self.state.settings.auth_limit, "auth", self.client_ip())

@@ -9,8 +9,11 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import MaskErrors, SchemaExtension
 
 from parley.errors import ErrorCode
 from parley.request_context import current_request_id
@@ -39,3 +42,30 @@ def label_caller_error(error: GraphQLError) -> None:
     """Give a pre-execution error (no path, no code) its code, in place."""
     if error.path is None and not (error.extensions or {}).get("code"):
         error.extensions = {**(error.extensions or {}), "code": ErrorCode.BAD_USER_INPUT.value}
+
+
+class RefusalStatus(SchemaExtension):
+    """Over HTTP, an operation refused by a rate limit answers 429 with `Retry-After`, whichever
+    resolver refused it."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        ec = self.execution_context
+        response = ec.context.response
+        errors = getattr(ec.result, "errors", None) or ec.pre_execution_errors or []
+        waits = [
+            int((e.extensions or {}).get("retryAfter") or 1)
+            for e in errors
+            if (e.extensions or {}).get("code") == ErrorCode.RATE_LIMITED.value
+        ]
+        if response is not None and waits:
+            response.status_code = 429
+            response.headers["Retry-After"] = str(max(waits))
+
+
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def without_suggestions(error: GraphQLError) -> None:
+    """Drop graphql-core's "Did you mean ...?" hints (they name schema members), in place."""
+    error.message = _SUGGESTION.sub("", error.message)

@@ -6,25 +6,24 @@ from collections.abc import Callable, Sequence
 
 import strawberry
 import structlog
-from graphql import ASTValidationRule, GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    SchemaExtension,
-    ValidationCache,
-    max_aliases,
-    query_depth_limiter,
-)
+from graphql import GraphQLError
+from strawberry.extensions import MaxTokensLimiter, ParserCache, SchemaExtension
 from strawberry.types import ExecutionContext
 
 from parley.auth.schema import AuthMutation, AuthQuery
 from parley.chat.loaders import OperationLoaders
 from parley.chat.schema import ChatMutation, ChatQuery, ChatSubscription
-from parley.graphql.error_codes import ErrorCodes, is_unexpected, label_caller_error
+from parley.graphql.error_codes import (
+    ErrorCodes,
+    RefusalStatus,
+    is_unexpected,
+    label_caller_error,
+    without_suggestions,
+)
 from parley.graphql.operation_log import OperationLog
-from parley.graphql.response_cache import ResponseCache
-from parley.settings import Settings
+from parley.graphql.response_cache import CacheStore, ResponseCache
+from parley.graphql.validation import DocumentLimits, DocumentValidation, DocumentValidator
+from parley.state import AppState
 
 
 @strawberry.type
@@ -46,6 +45,9 @@ log = structlog.get_logger("parley.graphql")
 
 
 class ParleySchema(strawberry.Schema):
+    # Set when introspection is off: hints would name what introspection hides.
+    hide_suggestions = False
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -53,6 +55,8 @@ class ParleySchema(strawberry.Schema):
         # Errors meant for the caller are not server faults; log only the unexpected, with stack.
         for error in errors:
             label_caller_error(error)
+            if self.hide_suggestions:
+                without_suggestions(error)
             if is_unexpected(error):
                 log.error(
                     "unexpected error in resolver",
@@ -64,30 +68,44 @@ class ParleySchema(strawberry.Schema):
 ExtensionFactory = type[SchemaExtension] | Callable[[], SchemaExtension]
 
 
-def build_schema(extensions: Sequence[ExtensionFactory] = ()) -> ParleySchema:
-    return ParleySchema(
+def build_schema(
+    extensions: Sequence[ExtensionFactory] = (), *, hide_suggestions: bool = False
+) -> ParleySchema:
+    schema = ParleySchema(
         query=Query, mutation=Mutation, subscription=Subscription, extensions=list(extensions)
     )
+    schema.hide_suggestions = hide_suggestions
+    return schema
 
 
-def serving_extensions(settings: Settings) -> list[ExtensionFactory]:
+def serving_extensions(state: AppState) -> list[ExtensionFactory]:
     """Abuse limits and caches for the served schema (the exported SDL does not depend on them)."""
-    # The depth and alias rules are built once: the validation cache is keyed by rule classes,
-    # and QueryDepthLimiter/MaxAliasesLimiter instances would make new classes per request
-    # (so every request would miss and be validated again).
-    limit_rules: list[type[ASTValidationRule]] = [
-        query_depth_limiter.create_validator(settings.graphql_max_depth, should_ignore=None),
-        max_aliases.create_validator(settings.graphql_max_aliases),
-    ]
+    settings = state.settings
+    # One validator for the process: it holds the rules and the cache of recent answers.
+    validator = DocumentValidator(
+        DocumentLimits(
+            max_selections=settings.graphql_max_fields,
+            max_depth=settings.graphql_max_depth,
+            max_aliases=settings.graphql_max_aliases,
+            introspection=settings.graphql_introspection,
+        )
+    )
+    cache = CacheStore(
+        state.redis,
+        state.cache_redis,
+        max_entry_bytes=settings.response_cache_max_entry_bytes,
+        max_entries_per_user=settings.response_cache_max_entries_per_user,
+        max_ttl=max(settings.cache_ttl_conversations_seconds, settings.cache_ttl_messages_seconds),
+    )
     return [
         OperationLog,
         ErrorCodes,
+        RefusalStatus,
         OperationLoaders,
-        ResponseCache,
-        lambda: AddValidationRules(limit_rules),
+        lambda: ResponseCache(cache),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
         lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
+        lambda: DocumentValidation(validator),
     ]
 
 

@@ -1,12 +1,15 @@
-"""The Strawberry ASGI view: builds the context and authenticates sockets at connection_init."""
+"""The Strawberry ASGI view: transport gates, the context, and socket auth at connection_init."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -18,23 +21,86 @@ from parley.chat.service import ChatService
 from parley.errors import Unauthenticated
 from parley.graphql.context import Context
 from parley.graphql.schema import build_schema, serving_extensions
+from parley.graphql.transport import (
+    GuardedWebSocketAdapter,
+    Refused,
+    StrictTransportWSHandler,
+    check_operation,
+    read_body,
+    refusal_response,
+    refuse_get,
+    replaying,
+)
 from parley.state import AppState
 
 
 class ParleyGraphQL(GraphQL[Context, None]):
+    websocket_adapter_class = GuardedWebSocketAdapter
+    graphql_transport_ws_handler_class = StrictTransportWSHandler
+
     def __init__(self, state: AppState, auth: AuthService, chat: ChatService) -> None:
         super().__init__(
-            build_schema(serving_extensions(state.settings)),
+            build_schema(
+                serving_extensions(state),
+                hide_suggestions=not state.settings.graphql_introspection,
+            ),
             graphql_ide="graphiql" if state.settings.graphql_ide else None,
+            # GET only opens the IDE: a query in a URL could be sent by any page a user visits.
+            allow_queries_via_get=False,
             # The legacy `graphql-ws` protocol is deliberately not offered.
             subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
             allowed_origins=state.settings.cors_origin_list,
             connection_init_wait_timeout=timedelta(seconds=10),
             max_subscriptions_per_connection=50,
         )
+        self.max_request_bytes = state.settings.max_request_bytes
         self._state = state
         self._auth = auth
         self._chat = chat
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            if scope["method"] == "GET":
+                request = Request(scope, receive)
+                if not (
+                    self.graphql_ide
+                    and self.should_render_graphql_ide(self.request_adapter_class(request))
+                ):
+                    raise refuse_get()
+            else:
+                body = await read_body(scope, receive, self.max_request_bytes)
+                check_operation(body)
+                receive = replaying(body, receive)
+            try:
+                response = await self.run(Request(scope, receive))
+            except HTTPException as exc:  # Strawberry's own refusals, in our format
+                response = refusal_response(exc.status_code, exc.reason)
+        except Refused as refused:
+            response = refusal_response(refused.status, refused.message, refused.headers)
+        await response(scope, receive, send)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # The IDE page loads GraphiQL from unpkg and runs one inline script: allow exactly that.
+        nonce = secrets.token_urlsafe(16)
+        html = self.graphql_ide_html.replace("<script>", f'<script nonce="{nonce}">')
+        socket_origin = f"{'wss' if request.url.scheme == 'https' else 'ws'}://{request.url.netloc}"
+        policy = "; ".join(
+            [
+                "default-src 'none'",
+                f"script-src 'nonce-{nonce}' https://unpkg.com",
+                "style-src 'unsafe-inline' https://unpkg.com",
+                "font-src https://unpkg.com data:",
+                "img-src 'self' data: https://unpkg.com",
+                f"connect-src 'self' {socket_origin}",
+                "frame-ancestors 'none'",
+                "base-uri 'none'",
+                "form-action 'none'",
+            ]
+        )
+        return HTMLResponse(html, headers={"content-security-policy": policy})
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None

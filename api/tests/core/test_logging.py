@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from parley.main import create_app
 from tests.chat.documents import CREATE, SEND
@@ -87,3 +88,89 @@ def test_secret_fields_are_redacted_whoever_logs_them(capsys: pytest.CaptureFixt
     [line] = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.strip()]
     assert line["password"] == line["refresh_token"] == line["api_key"] == "[redacted]"
     assert line["prompt_tokens"] == 3
+
+
+REFUSE = """
+CREATE OR REPLACE FUNCTION parley_test_refuse() RETURNS trigger AS $$
+BEGIN
+  -- The message quotes the row, as real constraint errors quote the values they reject.
+  RAISE EXCEPTION 'refused row: %', row_to_json(NEW)::text USING ERRCODE = 'check_violation';
+END $$ LANGUAGE plpgsql
+"""
+
+
+@pytest.mark.parametrize("fmt", ["json", "console"])
+async def test_database_errors_never_log_values(
+    server: LiveServer,
+    fake_provider: FakeProviderServer,
+    capsys: pytest.CaptureFixture[str],
+    fmt: str,
+) -> None:
+    """A failed INSERT of a user (bcrypt hash inside) and of a message (chat text inside)."""
+    async with server.state.engine.begin() as conn:
+        await conn.execute(text(REFUSE))
+        await conn.execute(
+            text(
+                "CREATE TRIGGER refuse_user BEFORE INSERT ON users FOR EACH ROW "
+                "WHEN (NEW.full_name = 'Trigger Me') EXECUTE FUNCTION parley_test_refuse()"
+            )
+        )
+        await conn.execute(
+            text(
+                "CREATE TRIGGER refuse_message BEFORE INSERT ON messages FOR EACH ROW "
+                "WHEN (NEW.content LIKE '%confidential%') EXECUTE FUNCTION parley_test_refuse()"
+            )
+        )
+    try:
+        app = create_app(make_settings(fake_provider, log_format=fmt))
+        transport = httpx.ASGITransport(app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            refused_user = await http.post(
+                "/graphql",
+                json={
+                    "query": REGISTER,
+                    "variables": {
+                        "input": {
+                            "email": "trigger@example.com",
+                            "password": PASSWORD,
+                            "fullName": "Trigger Me",
+                        }
+                    },
+                },
+            )
+            assert _codes(refused_user.json()) == ["INTERNAL_SERVER_ERROR"]
+            registered = await http.post(
+                "/graphql",
+                json={
+                    "query": REGISTER,
+                    "variables": {"input": {"email": "ok@example.com", "password": PASSWORD}},
+                },
+            )
+            token = registered.json()["data"]["register"]["accessToken"]
+            auth = {"authorization": f"Bearer {token}"}
+            created = await http.post(
+                "/graphql", json={"query": CREATE, "variables": {"input": {}}}, headers=auth
+            )
+            cid = created.json()["data"]["createConversation"]["id"]
+            refused_message = await http.post(
+                "/graphql",
+                json={"query": SEND, "variables": {"id": cid, "content": "my confidential plan"}},
+                headers=auth,
+            )
+            assert _codes(refused_message.json()) == ["INTERNAL_SERVER_ERROR"]
+    finally:
+        async with server.state.engine.begin() as conn:
+            await conn.execute(text("DROP TRIGGER IF EXISTS refuse_user ON users"))
+            await conn.execute(text("DROP TRIGGER IF EXISTS refuse_message ON messages"))
+            await conn.execute(text("DROP FUNCTION IF EXISTS parley_test_refuse()"))
+
+    output = capsys.readouterr().err
+    # Both failures were logged, with their kind.
+    assert output.count("unexpected error in resolver") == 2
+    assert "SQLSTATE 23514" in output
+    for leak in (PASSWORD, "$2b$", "confidential", "Trigger Me", "trigger@example.com"):
+        assert leak not in output, leak
+
+
+def _codes(body: dict[str, Any]) -> list[str]:
+    return [e["extensions"]["code"] for e in body.get("errors") or []]

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
+import httpx
+from redis.asyncio import Redis
+
+from parley.main import create_app
 from tests.chat.documents import CONVERSATION, LIST, UPDATE, create_conversation, send
 from tests.client import GraphQLClient
-from tests.conftest import LiveServer, StatementCounter
+from tests.conftest import LiveServer, StatementCounter, make_settings
+from tests.fakes.provider_server import FakeProviderServer
 
 
 async def test_repeated_list_is_served_without_sql_and_writes_are_seen_at_once(
@@ -82,3 +89,68 @@ async def test_entries_expire_with_the_configured_ttls(
     ]
     assert max(ttls) > 300
     assert max(ttls) <= 600
+
+
+async def test_entries_are_bounded_in_size_and_per_user(
+    server: LiveServer, fake_provider: FakeProviderServer
+) -> None:
+    app = create_app(
+        make_settings(
+            fake_provider,
+            response_cache_max_entry_bytes=3000,
+            response_cache_max_entries_per_user=3,
+        )
+    )
+    redis = server.state.redis
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://t") as http:
+        client = GraphQLClient("http://t")
+        client.http = http
+        token = (await client.register())["accessToken"]
+        cid = (await create_conversation(client, token))["id"]
+        await send(client, token, cid, "x" * 5000)
+
+        big = await client(CONVERSATION, {"id": cid}, token=token)
+        assert len(json.dumps(big.body)) > 3000
+        assert await redis.keys("cache:resp:*") == []  # too large to keep
+
+        for first in range(1, 7):  # six distinct small answers
+            assert not (await client(LIST, {"first": first}, token=token)).errors
+        kept = await redis.keys("cache:resp:*")
+        assert len(kept) == 3
+        [index] = await redis.keys("cache:idx:*")
+        assert await redis.zcard(index) == 3
+        # The newest answers are the ones kept: reading them again is a hit (nothing stored),
+        # while the oldest was dropped and is stored anew.
+        before = set(kept)
+        for first in (4, 5, 6):
+            await client(LIST, {"first": first}, token=token)
+        assert set(await redis.keys("cache:resp:*")) == before
+        await client(LIST, {"first": 1}, token=token)
+        after = set(await redis.keys("cache:resp:*"))
+        assert len(after) == 3
+        assert after != before
+
+
+async def test_cached_answers_can_live_in_a_redis_of_their_own(
+    server: LiveServer, fake_provider: FakeProviderServer
+) -> None:
+    cache_url = "redis://127.0.0.1:6379/10"
+    entries = Redis.from_url(cache_url, decode_responses=True)
+    await entries.flushdb()
+    app = create_app(make_settings(fake_provider, cache_redis_url=cache_url))
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app), base_url="http://t"
+        ) as http:
+            client = GraphQLClient("http://t")
+            client.http = http
+            token = (await client.register())["accessToken"]
+            await create_conversation(client, token, title="Kept apart")
+            assert not (await client(LIST, token=token)).errors
+        assert len(await entries.keys("cache:resp:*")) == 1
+        assert await server.state.redis.keys("cache:resp:*") == []
+        # Generations stay with the sessions, in the Redis that never evicts.
+        assert await server.state.redis.keys("cache:gen:*")
+    finally:
+        await entries.flushdb()
+        await entries.aclose()

@@ -3,48 +3,20 @@ makes the API answer with a server error or break its own schema."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, settings
 
 from parley.graphql.export import DEFAULT_PATH
-from parley.main import create_app
 from tests.client import REGISTER
-from tests.conftest import free_port, make_settings
 from tests.fakes.provider_server import FakeProviderServer
+from tests.threaded_server import ThreadedServer
 
 schema = schemathesis.graphql.from_path(DEFAULT_PATH)
-
-
-class ThreadedServer:
-    """The app in a thread with its own event loop: schemathesis calls it synchronously."""
-
-    def __init__(self, fake_provider: FakeProviderServer) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        app = create_app(make_settings(fake_provider))
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_config=None)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-
-    def __enter__(self) -> ThreadedServer:
-        self._thread.start()
-        deadline = time.monotonic() + 30
-        while not self._server.started:
-            assert time.monotonic() < deadline, "the API did not start"
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=30)
 
 
 @pytest.fixture(scope="module")
