@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 #
-# Parley web image (Next.js, served by `next start`).
+# Parley web image (Next.js, served by web/server.mjs: `next start` plus the client
+# address check, see that file).
 # Build context: the repository root, which holds the pnpm workspace
 # (package.json, pnpm-workspace.yaml, pnpm-lock.yaml) with the `web` package.
 #
@@ -76,8 +77,8 @@ WORKDIR /app
 COPY --from=prod-deps /app/package.json ./package.json
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=prod-deps /app/web/node_modules ./web/node_modules
-COPY --from=build /app/web/package.json /app/web/next.config.* ./web/
-COPY --from=build /app/web/public ./web/public
+COPY --from=build /app/web/package.json /app/web/next.config.* /app/web/server.mjs ./web/
+COPY --from=build /app/web/src/lib/server/client-address.mjs ./web/src/lib/server/
 # `next start` writes its cache under .next at run time: the node user owns it.
 COPY --from=build --chown=node:node /app/web/.next ./web/.next
 
@@ -90,6 +91,7 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=5 \
     CMD ["node", "-e", "fetch('http://127.0.0.1:3000/').then((r) => process.exit(r.status < 500 ? 0 : 1), () => process.exit(1))"]
 
-# The web package's `start` script (`next start -p 3000`), run directly rather than
-# through `pnpm --filter web start` so that Next.js is PID 1 and receives SIGTERM.
-CMD ["node_modules/.bin/next", "start", "-p", "3000"]
+# The web package's `start` script, run directly rather than through `pnpm --filter web
+# start` so that the server is PID 1 and receives SIGTERM. Behind a reverse proxy, set
+# WEB_TRUSTED_PROXIES to its address(es), or every client looks like the proxy.
+CMD ["node", "server.mjs", "--port", "3000", "--hostname", "0.0.0.0"]

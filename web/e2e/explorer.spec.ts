@@ -7,6 +7,8 @@ test("explorer runs queries as the signed-in user", async ({ page }) => {
   await expect(page).toHaveURL(/\/explorer$/);
   const run = page.getByRole("button", { name: /execute query/i });
   await expect(run).toBeVisible({ timeout: 20_000 });
+  // The button shows before the editor exists, and a click then does nothing.
+  await expect(page.locator(".graphiql-query-editor")).toContainText("query Me");
   await run.click();
   await expect(page.locator(".graphiql-response")).toContainText(user.email, { timeout: 15_000 });
 });

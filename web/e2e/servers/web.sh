@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A production build of the web app (what users get), in its own dist dir so it never
-# clobbers a developer's .next.
+# clobbers a developer's .next, served by server.mjs as in production.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$E2E_ROOT/web"
@@ -11,4 +11,4 @@ export WEB_PORT="$E2E_WEB_PORT"
 if [ "${E2E_SKIP_BUILD:-}" != "1" ]; then
   pnpm exec next build >/dev/null
 fi
-exec pnpm exec next start -p "$E2E_WEB_PORT"
+exec node server.mjs --port "$E2E_WEB_PORT"

@@ -5,9 +5,10 @@ import { useAuthStore } from "@/lib/auth/store";
 import { LoginForm } from "./login-form";
 
 const replace = vi.fn();
+let search = "";
 vi.mock("next/navigation", () => ({
   useRouter: () => ({ replace }),
-  useSearchParams: () => new URLSearchParams("next=/dashboard/chat/42"),
+  useSearchParams: () => new URLSearchParams(search),
 }));
 
 const json = (body: unknown, status = 200) =>
@@ -15,6 +16,7 @@ const json = (body: unknown, status = 200) =>
 
 describe("LoginForm", () => {
   beforeEach(() => {
+    search = "next=/dashboard/chat/42";
     replace.mockReset();
     useAuthStore.getState().clear();
   });
@@ -63,5 +65,20 @@ describe("LoginForm", () => {
     await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
     await vi.waitFor(() => expect(replace).toHaveBeenCalledWith("/dashboard/chat/42"));
     expect(useAuthStore.getState()).toMatchObject({ status: "authenticated", accessToken: "t" });
+  });
+
+  it("goes to the chat instead of a next that leaves the site", async () => {
+    search = "next=/%5Cevil.example";
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () =>
+        json({ accessToken: "t", expiresIn: 900, user: { id: "1", email: "a@example.com" } }),
+      ),
+    );
+    render(<LoginForm />);
+    await userEvent.type(screen.getByLabelText("Email"), "a@example.com");
+    await userEvent.type(screen.getByLabelText("Password"), "secret-pass");
+    await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    await vi.waitFor(() => expect(replace).toHaveBeenCalledWith("/dashboard/chat"));
   });
 });

@@ -5,6 +5,7 @@ import { memo, type ReactElement } from "react";
 import renderMarkdownTree, { type Components } from "react-markdown";
 import remarkGfm from "remark-gfm";
 import { CodeBlock } from "./code-block";
+import { InsideLink, ReplyImage } from "./reply-image";
 
 function textOf(node: ElementContent): string {
   if (node.type === "text") return node.value;
@@ -29,7 +30,13 @@ function codeOf(pre: Element | undefined): { code: string; language: string | un
 
 const components: Components = {
   pre: ({ node }) => <CodeBlock {...codeOf(node)} />,
-  a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noopener noreferrer" />,
+  a: ({ node: _node, children, ...props }) => (
+    <a {...props} target="_blank" rel="noopener noreferrer">
+      <InsideLink value>{children}</InsideLink>
+    </a>
+  ),
+  // Images from other hosts are links, never fetched on their own: see ReplyImage.
+  img: ({ src, alt }) => <ReplyImage src={src} alt={alt} />,
   table: ({ node: _node, ...props }) => (
     <div className="my-3 overflow-x-auto">
       <table {...props} />

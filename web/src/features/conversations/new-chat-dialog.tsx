@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useId } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { useClient, useQuery } from "urql";
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { FormError, SubmitButton } from "@/components/app/form-parts";
 import {
   Dialog,

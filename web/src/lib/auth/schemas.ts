@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/zod";
 
 /** Shared by the forms (inline errors) and the route handlers (never trust the page). */
 export const loginSchema = z.object({

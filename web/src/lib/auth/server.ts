@@ -4,6 +4,7 @@ import type { NextRequest } from "next/server";
 import { NextResponse } from "next/server";
 import type { AuthPayloadFieldsFragment } from "@/gql/graphql";
 import { GRAPHQL_URL } from "@/lib/env";
+import { forwardedForIsRewritten } from "@/lib/server/client-address.mjs";
 import { REFRESH_COOKIE, type AuthErrorBody, type SessionResponse } from "./shared";
 
 /**
@@ -24,11 +25,13 @@ export class ApiUnreachableError extends Error {}
 
 /**
  * The API rate-limits auth calls per client IP. Every call from here comes from the web
- * server's address, so pass the browser's address along (Next.js fills X-Forwarded-For
- * with the socket peer); the API honours it only when it lists this server in
- * TRUSTED_PROXIES.
+ * server's address, so pass the browser's address along; the API honours it only when it
+ * lists this server in TRUSTED_PROXIES. The header is the client's own unless server.mjs
+ * replaced it with the address it saw (see lib/server/client-address.mjs): without that,
+ * forward nothing, and the API counts every sign-in against this server's address.
  */
 export function forwardedFor(request: NextRequest): string | undefined {
+  if (!forwardedForIsRewritten()) return undefined;
   return request.headers.get("x-forwarded-for") ?? undefined;
 }
 

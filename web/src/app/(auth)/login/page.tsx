@@ -20,7 +20,7 @@ export default function LoginPage() {
         </>
       }
     >
-      {/* useSearchParams needs a Suspense boundary to keep the page statically rendered. */}
+      {/* useSearchParams needs a Suspense boundary. */}
       <Suspense>
         <LoginForm />
       </Suspense>
