@@ -36,6 +36,10 @@ dev: ## Run the API (:API_PORT) and the web app (:WEB_PORT) with reload
 dev-api: ## Run the API with reload on API_PORT (8000)
 	$(API) uvicorn parley.main:create_app --factory --no-proxy-headers --ws-per-message-deflate false --reload --host 0.0.0.0 --port $(API_PORT)
 
+.PHONY: serve
+serve: ## Run the API as in production: no reload, API_WORKERS processes on API_PORT
+	$(API) python -m parley.server
+
 .PHONY: dev-web
 dev-web: ## Run the web app in development on WEB_PORT (3000)
 	pnpm --filter web dev

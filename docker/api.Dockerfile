@@ -68,6 +68,8 @@ EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=5 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health_check', timeout=4)"]
 
-# Same program and arguments as the Makefile (`uv run uvicorn ...`); the port
+# The same command as `make serve` (production settings, API_WORKERS processes); the port
 # inside the container is fixed, publish it elsewhere with `-p HOST:8000`.
-CMD ["uvicorn", "parley.main:create_app", "--factory", "--no-proxy-headers", "--ws-per-message-deflate", "false", "--host", "0.0.0.0", "--port", "8000"]
+ENV API_HOST=0.0.0.0 \
+    API_PORT=8000
+CMD ["python", "-m", "parley.server"]

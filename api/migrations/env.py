@@ -9,7 +9,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-import parley.models  # noqa: F401 - registers every table on the metadata
+import parley.tables  # noqa: F401 - registers every table on the metadata
 from parley.db import Base
 from parley.settings import DatabaseSettings
 

@@ -1,11 +1,16 @@
-"""The error codes of the contract, as exceptions that GraphQL reports with `extensions.code`."""
+"""Errors meant for the caller, as plain exceptions of the domain.
+
+Each kind has a code (the contract's codes are these kinds); `field` names the input at fault
+in the domain's own terms (`system_prompt`), and `details()` says more in the same terms. The
+GraphQL layer alone turns them into coded GraphQL errors, with GraphQL's names
+(`parley.graphql.error_codes`). Their messages are safe to show; anything else that escapes is
+an internal error and is masked.
+"""
 
 from __future__ import annotations
 
 import enum
-from typing import Any
-
-from graphql import GraphQLError
+from typing import ClassVar
 
 
 class ErrorCode(enum.StrEnum):
@@ -19,42 +24,56 @@ class ErrorCode(enum.StrEnum):
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
-class AppError(GraphQLError):
-    """An error meant for the caller: its message is safe to show and it carries a code."""
+class DomainError(Exception):
+    code: ClassVar[ErrorCode] = ErrorCode.INTERNAL_SERVER_ERROR
 
-    code: ErrorCode = ErrorCode.INTERNAL_SERVER_ERROR
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
 
-    def __init__(self, message: str, **extensions: Any) -> None:
-        super().__init__(message, extensions={"code": self.code.value, **extensions})
+    def details(self) -> dict[str, object]:
+        """More for the caller, keyed in the domain's terms."""
+        return {}
 
 
-class Unauthenticated(AppError):
+class Unauthenticated(DomainError):
     code = ErrorCode.UNAUTHENTICATED
 
 
-class Forbidden(AppError):
+class Forbidden(DomainError):
     code = ErrorCode.FORBIDDEN
 
 
-class NotFound(AppError):
+class NotFound(DomainError):
     code = ErrorCode.NOT_FOUND
 
 
-class BadUserInput(AppError):
+class InvalidInput(DomainError):
     code = ErrorCode.BAD_USER_INPUT
 
 
-class Conflict(AppError):
+class Conflict(DomainError):
     code = ErrorCode.CONFLICT
 
 
-class RateLimited(AppError):
+class RateLimited(DomainError):
     code = ErrorCode.RATE_LIMITED
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__("Too many requests; try again later.", retryAfter=retry_after)
+        super().__init__(f"Too many requests; try again in {retry_after} s.")
         self.retry_after = retry_after
 
+    def details(self) -> dict[str, object]:
+        return {"retry_after": self.retry_after}
 
-class ProviderFailed(AppError):
+
+class ProviderFailed(DomainError):
     code = ErrorCode.PROVIDER_ERROR
+
+    def __init__(self, message: str, *, provider: str) -> None:
+        super().__init__(message)
+        self.provider = provider
+
+    def details(self) -> dict[str, object]:
+        return {"provider": self.provider}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 from collections.abc import AsyncIterator
 
 import structlog
@@ -15,7 +14,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from parley.ai.registry import ProviderRegistry
 from parley.auth.service import AuthService
-from parley.cache import UserCacheGenerations
+from parley.changes import ChangeFeed
 from parley.chat.service import ChatService
 from parley.db import create_engine, create_session_factory
 from parley.graphql.view import ParleyGraphQL
@@ -50,30 +49,24 @@ def create_app(settings: Settings | None = None) -> Starlette:
     state = AppState(
         settings=settings,
         engine=engine,
-        sessions=create_session_factory(engine),
+        db_sessions=create_session_factory(engine),
         redis=redis,
         cache_redis=cache_redis,
         providers=ProviderRegistry(settings),
         limiter=RateLimiter(settings.redis_url),
     )
-    chat = ChatService(settings, state.sessions, state.providers, UserCacheGenerations(redis))
+    chat = ChatService(settings, state.db_sessions, state.providers, ChangeFeed(redis))
     graphql = ParleyGraphQL(
-        state, AuthService(settings, state.sessions, redis, state.limiter), chat
+        state, AuthService(settings, state.db_sessions, redis, state.limiter), chat
     )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         log.info("api starting", port=settings.api_port)
         try:
-            await chat.fail_stale_streams()
+            await chat.fail_interrupted()
         except Exception:
             log.warning("could not check for interrupted replies", exc_info=True)
-        # Start-up objects (schema, SDK clients, modules) live as long as the process: move them
-        # out of the collector's sight, and collect young objects less often. Measured on the
-        # conversations benchmark: CPU per request under 32 connections fell from 15-21 ms to
-        # 9-11 ms (see api/bench/results-api.md).
-        gc.freeze()
-        gc.set_threshold(100_000, 50, 1000)
         try:
             yield
         finally:

@@ -14,9 +14,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.ai import AIProvider
-from parley.auth.models import User
 from parley.auth.passwords import PasswordHasher
-from parley.chat.models import Conversation, Message, MessageRole, MessageStatus
+from parley.auth.tables import User
+from parley.chat.tables import Conversation, Message, MessageRole, MessageStatus
 from parley.db import create_engine, create_session_factory
 from parley.settings import load_settings
 
@@ -113,6 +113,11 @@ async def seed(db: AsyncSession, hasher: PasswordHasher) -> int:
                 for offset, (role, content) in enumerate(
                     ((MessageRole.USER, question), (MessageRole.ASSISTANT, answer))
                 ):
+                    generation = (
+                        {"provider": AIProvider.DEMO, "model": "demo-1", "attempts": 1}
+                        if role is MessageRole.ASSISTANT
+                        else {}
+                    )
                     result = await db.execute(
                         insert(Message)
                         .values(
@@ -121,10 +126,8 @@ async def seed(db: AsyncSession, hasher: PasswordHasher) -> int:
                             role=role,
                             content=content,
                             status=MessageStatus.COMPLETE,
-                            meta={"provider": "DEMO", "model": "demo-1"}
-                            if role is MessageRole.ASSISTANT
-                            else {},
                             created_at=at + dt.timedelta(minutes=m_index, seconds=offset),
+                            **generation,
                         )
                         .on_conflict_do_nothing(index_elements=["id"])
                     )

@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from parley.ai.config import AISettings
+from parley.chat.tables import TITLE_COLUMN_CHARS
 from parley.client_ip import IPNetwork, parse_networks
 from parley.rate_limits import parse_limit
 
@@ -52,6 +53,9 @@ class Settings(DatabaseSettings, AISettings):
     redis_url: str = Field(description="redis://host:port/db")
     secret_key: SecretStr = Field(min_length=32, description="HS256 signing key")
     api_port: int = Field(default=8000, ge=1, le=65535)
+    api_host: str = "0.0.0.0"  # noqa: S104 - the server listens where it is deployed
+    api_workers: int = Field(default=1, ge=1, le=64)
+    shutdown_grace_seconds: int = Field(default=30, ge=0)
     cors_origins: str = "http://localhost:3000"
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
     access_token_expire_minutes: int = Field(default=15, ge=1)
@@ -69,9 +73,10 @@ class Settings(DatabaseSettings, AISettings):
     # Fields and fragment spreads once fragments are expanded (GraphiQL's introspection: 239).
     graphql_max_fields: int = Field(default=500, ge=10)
 
-    message_max_chars: int = Field(default=32_000, ge=1)
-    title_max_chars: int = Field(default=200, ge=1)
-    system_prompt_max_chars: int = Field(default=8_000, ge=1)
+    # Each at most what its column (or, for text columns, a sane request) holds.
+    message_max_chars: int = Field(default=32_000, ge=1, le=200_000)
+    title_max_chars: int = Field(default=200, ge=1, le=TITLE_COLUMN_CHARS)
+    system_prompt_max_chars: int = Field(default=8_000, ge=1, le=100_000)
     history_max_messages: int = Field(default=40, ge=1)
     default_system_prompt: str = "You are a helpful assistant. Answer in Markdown."
     streaming_stale_minutes: int = Field(default=10, ge=1)

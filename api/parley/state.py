@@ -16,7 +16,7 @@ from parley.settings import Settings
 class AppState:
     settings: Settings
     engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
+    db_sessions: async_sessionmaker[AsyncSession]
     redis: Redis
     # Where cached responses live: its own Redis when CACHE_REDIS_URL is set, else `redis`.
     cache_redis: Redis

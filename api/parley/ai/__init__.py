@@ -1,38 +1,36 @@
 """Parley's AI layer: one small chat interface over several providers.
 
-Build one `ProviderRegistry` at start-up, `get()` a provider's `ChatModel`, then
-`complete()` or `stream()`; failures raise `ProviderError` with a message safe to show.
+Build one `ProviderRegistry` at start-up, `get()` a provider's `ProviderClient`, then
+`stream()` a reply; failures raise `ProviderError` with a message safe to show, and the
+stream's `facts()` say how the call went.
 """
 
 from parley.ai.config import AISettings
-from parley.ai.errors import ProviderError, ProviderNotConfiguredError
+from parley.ai.errors import ProviderError
 from parley.ai.providers import AIProvider
 from parley.ai.registry import ProviderRegistry
 from parley.ai.types import (
+    CallFacts,
     ChatMessage,
-    ChatModel,
-    Completion,
     Delta,
-    Finished,
+    ProviderClient,
     ProviderInfo,
+    ReplyStream,
     Role,
-    StreamEvent,
     Usage,
 )
 
 __all__ = [
     "AIProvider",
     "AISettings",
+    "CallFacts",
     "ChatMessage",
-    "ChatModel",
-    "Completion",
     "Delta",
-    "Finished",
+    "ProviderClient",
     "ProviderError",
     "ProviderInfo",
-    "ProviderNotConfiguredError",
     "ProviderRegistry",
+    "ReplyStream",
     "Role",
-    "StreamEvent",
     "Usage",
 ]

@@ -10,9 +10,9 @@ import httpx2
 from anthropic import AsyncAnthropic, omit
 from anthropic.types import MessageParam
 
-from parley.ai.errors import ProviderError, from_transport_error, retry_after_seconds
+from parley.ai.errors import ProviderError, SdkErrors, from_sdk_error
 from parley.ai.providers import AIProvider
-from parley.ai.types import ChatMessage, Completion, Delta, Finished, Role, StreamEvent, Usage
+from parley.ai.types import ChatMessage, Delta, Finished, Role, StreamEvent, Usage
 
 # Error types Anthropic may send inside a 200 stream that are worth another attempt.
 _TRANSIENT_STREAM_ERRORS = frozenset(
@@ -66,25 +66,16 @@ def anthropic_messages(
     return ("\n\n".join(system_parts) or None), params
 
 
+_ERRORS = SdkErrors(
+    anthropic.APIStatusError, anthropic.APITimeoutError, anthropic.APIConnectionError
+)
+
+
 def _provider_error(provider: AIProvider, exc: Exception) -> ProviderError:
-    if isinstance(exc, anthropic.APIStatusError):
-        if exc.status_code < 400:
-            # An `error` event inside a stream that had started with 200 OK.
-            return ProviderError.reported(provider, retryable=exc.type in _TRANSIENT_STREAM_ERRORS)
-        return ProviderError.http_status(
-            provider, exc.status_code, retry_after=retry_after_seconds(exc.response.headers)
-        )
-    if isinstance(exc, anthropic.APITimeoutError):
-        return ProviderError.timeout(provider)
-    if isinstance(exc, anthropic.APIConnectionError):
-        cause = exc.__cause__
-        if isinstance(cause, httpx2.HTTPError):
-            return from_transport_error(provider, cause)
-        return ProviderError.connection(provider)
-    if isinstance(exc, httpx2.HTTPError):
-        # The SDK lets transport errors through while a stream is being read.
-        return from_transport_error(provider, exc)
-    return ProviderError.reported(provider)
+    if isinstance(exc, anthropic.APIStatusError) and exc.status_code < 400:
+        # An `error` event inside a stream that had started with 200 OK.
+        return ProviderError.reported(provider, retryable=exc.type in _TRANSIENT_STREAM_ERRORS)
+    return from_sdk_error(provider, exc, _ERRORS)
 
 
 class AnthropicBackend:
@@ -93,28 +84,6 @@ class AnthropicBackend:
     def __init__(self, client: AsyncAnthropic, *, max_output_tokens: int) -> None:
         self._client = client
         self._max_output_tokens = max_output_tokens
-
-    async def complete_once(
-        self, *, model: str, system: str | None, messages: Sequence[ChatMessage]
-    ) -> Completion:
-        system_param, params = anthropic_messages(system, messages)
-        try:
-            response = await self._client.messages.create(
-                model=model,
-                max_tokens=self._max_output_tokens,
-                system=system_param if system_param is not None else omit,
-                messages=params,
-            )
-        except (anthropic.AnthropicError, httpx2.HTTPError) as exc:
-            raise _provider_error(self.provider, exc) from exc
-        # Thinking and tool blocks are not part of the visible reply.
-        text = "".join(block.text for block in response.content if block.type == "text")
-        return Completion(
-            text=text,
-            usage=Usage(_input_tokens(response.usage), response.usage.output_tokens),
-            finish_reason=response.stop_reason,
-            model=response.model or model,
-        )
 
     async def stream_once(
         self, *, model: str, system: str | None, messages: Sequence[ChatMessage]

@@ -12,7 +12,7 @@ import re
 from collections.abc import AsyncGenerator, Sequence
 
 from parley.ai.providers import AIProvider
-from parley.ai.types import ChatMessage, Completion, Delta, Finished, StreamEvent, Usage
+from parley.ai.types import ChatMessage, Delta, Finished, StreamEvent, Usage
 
 WORDS_PER_CHUNK = 3
 QUOTE_LIMIT = 280
@@ -91,14 +91,6 @@ class DemoBackend:
 
     def __init__(self, *, chunk_delay_seconds: float) -> None:
         self._delay = chunk_delay_seconds
-
-    async def complete_once(
-        self, *, model: str, system: str | None, messages: Sequence[ChatMessage]
-    ) -> Completion:
-        reply = demo_reply(messages)
-        return Completion(
-            text=reply, usage=_usage(system, messages, reply), finish_reason="stop", model=model
-        )
 
     async def stream_once(
         self, *, model: str, system: str | None, messages: Sequence[ChatMessage]

@@ -9,13 +9,19 @@ from __future__ import annotations
 import email.utils
 import time
 from collections.abc import Mapping
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import httpx2
 
 from parley.ai.providers import AIProvider
 
 ErrorKind = Literal["status", "timeout", "connection", "interrupted", "provider"]
+TransientKind = Literal["timeout", "connection", "interrupted"]
+_TRANSIENT: dict[TransientKind, str] = {
+    "timeout": "{name} request timed out",
+    "connection": "Could not connect to {name}",
+    "interrupted": "{name} closed the connection before the reply was complete",
+}
 
 
 class ProviderError(Exception):
@@ -57,28 +63,18 @@ class ProviderError(Exception):
         )
 
     @classmethod
+    def transient(cls, provider: AIProvider, kind: TransientKind) -> ProviderError:
+        """A failure of the connection rather than of the provider: worth another try."""
+        message = _TRANSIENT[kind].format(name=provider.display_name)
+        return cls(provider, message, kind=kind, retryable=True)
+
+    @classmethod
     def timeout(cls, provider: AIProvider) -> ProviderError:
-        return cls(
-            provider, f"{provider.display_name} request timed out", kind="timeout", retryable=True
-        )
+        return cls.transient(provider, "timeout")
 
     @classmethod
     def connection(cls, provider: AIProvider) -> ProviderError:
-        return cls(
-            provider,
-            f"Could not connect to {provider.display_name}",
-            kind="connection",
-            retryable=True,
-        )
-
-    @classmethod
-    def interrupted(cls, provider: AIProvider) -> ProviderError:
-        return cls(
-            provider,
-            f"{provider.display_name} closed the connection before the reply was complete",
-            kind="interrupted",
-            retryable=True,
-        )
+        return cls.transient(provider, "connection")
 
     @classmethod
     def reported(cls, provider: AIProvider, *, retryable: bool = False) -> ProviderError:
@@ -91,10 +87,32 @@ class ProviderError(Exception):
         )
 
 
-class ProviderNotConfiguredError(ValueError):
-    def __init__(self, provider: AIProvider) -> None:
-        super().__init__(f"{provider.display_name} is not configured on this server")
-        self.provider = provider
+class SdkErrors(NamedTuple):
+    """An SDK's error classes (the openai and anthropic SDKs name theirs alike)."""
+
+    status: type[Exception]
+    timeout: type[Exception]
+    connection: type[Exception]
+
+
+def from_sdk_error(provider: AIProvider, exc: Exception, sdk: SdkErrors) -> ProviderError:
+    """Map what an SDK call raised; anything unrecognised was reported by the provider."""
+    if isinstance(exc, sdk.status):
+        status: int = getattr(exc, "status_code")  # noqa: B009 - declared on the SDK class
+        headers = getattr(getattr(exc, "response", None), "headers", {})
+        return ProviderError.http_status(provider, status, retry_after=retry_after_seconds(headers))
+    if isinstance(exc, sdk.timeout):
+        return ProviderError.timeout(provider)
+    if isinstance(exc, sdk.connection):
+        cause = exc.__cause__
+        if isinstance(cause, httpx2.HTTPError):
+            return from_transport_error(provider, cause)
+        return ProviderError.connection(provider)
+    if isinstance(exc, httpx2.HTTPError):
+        # The SDKs let transport errors through while a stream is being read.
+        return from_transport_error(provider, exc)
+    # An `error` object inside a stream, or a response the SDK could not parse.
+    return ProviderError.reported(provider)
 
 
 def from_transport_error(provider: AIProvider, exc: httpx2.HTTPError) -> ProviderError:
@@ -103,7 +121,7 @@ def from_transport_error(provider: AIProvider, exc: httpx2.HTTPError) -> Provide
         return ProviderError.timeout(provider)
     if isinstance(exc, httpx2.ConnectError):
         return ProviderError.connection(provider)
-    return ProviderError.interrupted(provider)
+    return ProviderError.transient(provider, "interrupted")
 
 
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:

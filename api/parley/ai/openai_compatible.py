@@ -12,9 +12,9 @@ import openai
 from openai import AsyncOpenAI, omit
 from openai.types.chat import ChatCompletionMessageParam
 
-from parley.ai.errors import ProviderError, from_transport_error, retry_after_seconds
+from parley.ai.errors import SdkErrors, from_sdk_error
 from parley.ai.providers import AIProvider
-from parley.ai.types import ChatMessage, Completion, Delta, Finished, StreamEvent, Usage
+from parley.ai.types import ChatMessage, Delta, Finished, StreamEvent, Usage
 
 # OpenAI's newer models only take `max_completion_tokens`; the compatible endpoints of the
 # other providers reliably understand only the older `max_tokens`.
@@ -51,22 +51,7 @@ def openai_messages(
     return params
 
 
-def _provider_error(provider: AIProvider, exc: Exception) -> ProviderError:
-    if isinstance(exc, openai.APIStatusError):
-        return ProviderError.http_status(
-            provider, exc.status_code, retry_after=retry_after_seconds(exc.response.headers)
-        )
-    if isinstance(exc, openai.APITimeoutError):
-        return ProviderError.timeout(provider)
-    if isinstance(exc, openai.APIConnectionError):
-        cause = exc.__cause__
-        if isinstance(cause, httpx2.HTTPError):
-            return from_transport_error(provider, cause)
-        return ProviderError.connection(provider)
-    if isinstance(exc, httpx2.HTTPError):
-        return from_transport_error(provider, exc)
-    # An `error` object inside a stream, or a response the SDK could not parse.
-    return ProviderError.reported(provider)
+_ERRORS = SdkErrors(openai.APIStatusError, openai.APITimeoutError, openai.APIConnectionError)
 
 
 class OpenAICompatibleBackend:
@@ -85,28 +70,6 @@ class OpenAICompatibleBackend:
 
     def _limits(self) -> dict[TokenLimitParam, int]:
         return {self._token_limit_param: self._max_output_tokens}
-
-    async def complete_once(
-        self, *, model: str, system: str | None, messages: Sequence[ChatMessage]
-    ) -> Completion:
-        limits = self._limits()
-        try:
-            response = await self._client.chat.completions.create(
-                model=model,
-                messages=openai_messages(system, messages),
-                max_completion_tokens=limits.get("max_completion_tokens", omit),
-                max_tokens=limits.get("max_tokens", omit),
-            )
-        except (openai.OpenAIError, httpx2.HTTPError) as exc:
-            raise _provider_error(self.provider, exc) from exc
-        choice = response.choices[0] if response.choices else None
-        usage = response.usage
-        return Completion(
-            text=(choice.message.content or "") if choice else "",
-            usage=Usage(usage.prompt_tokens, usage.completion_tokens) if usage else None,
-            finish_reason=choice.finish_reason if choice else None,
-            model=response.model or model,
-        )
 
     async def stream_once(
         self, *, model: str, system: str | None, messages: Sequence[ChatMessage]
@@ -138,7 +101,7 @@ class OpenAICompatibleBackend:
                         if choice.delta.content:
                             yield Delta(choice.delta.content)
         except (openai.OpenAIError, httpx2.HTTPError) as exc:
-            raise _provider_error(self.provider, exc) from exc
+            raise from_sdk_error(self.provider, exc, _ERRORS) from exc
         yield Finished(usage=usage, finish_reason=finish_reason, model=reported_model)
 
     async def aclose(self) -> None:

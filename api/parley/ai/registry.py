@@ -1,4 +1,4 @@
-"""Maps each `AIProvider` to a ready `ChatModel`, built once at start-up from settings.
+"""Maps each `AIProvider` to a ready `ProviderClient`, built once at start-up from settings.
 
 The registry owns the SDK clients (and so their connection pools): build one per process,
 share it, and `await registry.aclose()` on shutdown.
@@ -15,12 +15,11 @@ import structlog
 from parley.ai.anthropic_messages import AnthropicBackend, anthropic_client
 from parley.ai.config import AISettings, ProviderSettings, provider_settings
 from parley.ai.demo import DemoBackend
-from parley.ai.errors import ProviderNotConfiguredError
 from parley.ai.openai_compatible import OpenAICompatibleBackend, openai_client
 from parley.ai.providers import PREFERENCE_ORDER, AIProvider
-from parley.ai.resilient import ProviderBackend, ResilientChatModel
+from parley.ai.resilient import ResilientClient
 from parley.ai.retry import RetryPolicy
-from parley.ai.types import ChatModel, ProviderInfo
+from parley.ai.types import ProviderBackend, ProviderClient, ProviderInfo
 
 log = structlog.get_logger(__name__)
 
@@ -70,8 +69,8 @@ class ProviderRegistry:
             settings.ai_request_timeout_seconds, connect=settings.ai_connect_timeout_seconds
         )
         policy = RetryPolicy.from_settings(settings)
-        self._models: dict[AIProvider, ResilientChatModel] = {
-            provider: ResilientChatModel(_backend(settings, config, timeout), policy)
+        self._clients: dict[AIProvider, ResilientClient] = {
+            provider: ResilientClient(_backend(settings, config, timeout), policy)
             for provider, config in self._settings.items()
             if config.configured
         }
@@ -79,20 +78,21 @@ class ProviderRegistry:
 
     def _pick_default(self, wanted: AIProvider | None) -> AIProvider:
         if wanted is not None:
-            if wanted in self._models:
+            if wanted in self._clients:
                 return wanted
             log.warning("ai.default_provider_not_configured", provider=wanted.value)
-        return next(p for p in PREFERENCE_ORDER if p in self._models)
+        return next(p for p in PREFERENCE_ORDER if p in self._clients)
 
-    def get(self, provider: AIProvider) -> ChatModel:
-        """The provider's model; raises `ProviderNotConfiguredError` if it has no key/URL."""
+    def client(self, provider: AIProvider) -> ProviderClient:
+        """The provider's client; `LookupError` when it has no key (or base URL) here: check
+        `is_configured` first."""
         try:
-            return self._models[provider]
+            return self._clients[provider]
         except KeyError:
-            raise ProviderNotConfiguredError(provider) from None
+            raise LookupError(f"{provider.value} is not configured") from None
 
     def is_configured(self, provider: AIProvider) -> bool:
-        return provider in self._models
+        return provider in self._clients
 
     def info(self, provider: AIProvider) -> ProviderInfo:
         config = self._settings[provider]
@@ -122,5 +122,5 @@ class ProviderRegistry:
         return config.accepts_any_model or model in config.models
 
     async def aclose(self) -> None:
-        for model in self._models.values():
-            await model.aclose()
+        for client in self._clients.values():
+            await client.aclose()

@@ -1,115 +1,88 @@
-"""Wraps a provider backend with what every call needs: retries, timing and one log line.
+"""Wraps a provider backend with what every call needs: retries, measurement and one log line.
 
 Backends make exactly one HTTP attempt per call and raise `ProviderError`; this module
 decides whether to try again. A stream is only retried until its first event arrives:
-after a delta has been shown to the user, starting over would repeat text.
+after a delta has been shown to the user, starting over would repeat text. Timing and
+attempts are measured here and nowhere else (`ResilientStream.facts()`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import time
 from collections.abc import AsyncGenerator, Sequence
 from contextlib import aclosing
-from typing import Literal, Protocol
+from typing import Literal
 
 import structlog
 
 from parley.ai.errors import ProviderError
 from parley.ai.providers import AIProvider
 from parley.ai.retry import RetryPolicy
-from parley.ai.types import ChatMessage, Completion, Delta, Finished, StreamEvent, Usage
+from parley.ai.types import CallFacts, ChatMessage, Delta, Finished, ProviderBackend, StreamEvent
 
 log = structlog.get_logger(__name__)
 
 Outcome = Literal["ok", "error", "cancelled"]
 
 
-class ProviderBackend(Protocol):
-    """One attempt at a provider's chat API, errors already mapped to `ProviderError`."""
-
-    provider: AIProvider
-
-    async def complete_once(
-        self, *, model: str, system: str | None, messages: Sequence[ChatMessage]
-    ) -> Completion: ...
-
-    def stream_once(
-        self, *, model: str, system: str | None, messages: Sequence[ChatMessage]
-    ) -> AsyncGenerator[StreamEvent, None]:
-        """Deltas then one `Finished`; closing the generator must close the HTTP response."""
-        ...
-
-    async def aclose(self) -> None: ...
+def _ms(start: float, end: float) -> int:
+    return round((end - start) * 1000)
 
 
-def _elapsed_ms(since: float, until: float | None = None) -> int:
-    return round(((until if until is not None else time.perf_counter()) - since) * 1000)
+class ResilientStream:
+    """One reply's deltas from a backend, retried until the first event arrives."""
 
-
-def _ttft_ms(started: float, first_delta_at: float | None) -> int | None:
-    return _elapsed_ms(started, first_delta_at) if first_delta_at is not None else None
-
-
-class ResilientChatModel:
-    """A `ChatModel` on top of a `ProviderBackend`."""
-
-    def __init__(self, backend: ProviderBackend, policy: RetryPolicy) -> None:
-        self._backend = backend
-        self._policy = policy
+    def __init__(
+        self,
+        backend: ProviderBackend,
+        policy: RetryPolicy,
+        *,
+        model: str,
+        system: str | None,
+        messages: Sequence[ChatMessage],
+    ) -> None:
         self.provider = backend.provider
+        self._model = model
+        self._started = time.perf_counter()
+        self._first_delta_at: float | None = None
+        self._ended_at: float | None = None
+        self._attempts = 0
+        self._finished: Finished | None = None
+        self._deltas = self._run(backend, policy, system, messages)
 
-    async def complete(
-        self, *, model: str, system: str | None, messages: Sequence[ChatMessage]
-    ) -> Completion:
-        started = time.perf_counter()
-        attempts = 0
+    def __aiter__(self) -> ResilientStream:
+        return self
 
-        async def attempt() -> Completion:
-            nonlocal attempts
-            attempts += 1
-            return await self._backend.complete_once(model=model, system=system, messages=messages)
+    async def __anext__(self) -> Delta:
+        return await anext(self._deltas)
 
-        outcome: Outcome = "error"
-        result: Completion | None = None
-        error: BaseException | None = None
-        try:
-            result = await self._policy.call(attempt)
-            outcome = "ok"
-        except asyncio.CancelledError:
-            outcome = "cancelled"
-            raise
-        except Exception as exc:
-            error = exc
-            raise
-        finally:
-            latency_ms = _elapsed_ms(started)
-            self._log(
-                model=result.model if result else model,
-                stream=False,
-                outcome=outcome,
-                attempts=attempts,
-                latency_ms=latency_ms,
-                ttft_ms=None,
-                usage=result.usage if result else None,
-                finish_reason=result.finish_reason if result else None,
-                error=error,
-            )
-        assert result is not None  # every other path raised
-        return dataclasses.replace(result, latency_ms=latency_ms, attempts=attempts)
+    async def aclose(self) -> None:
+        await self._deltas.aclose()
 
-    async def stream(
-        self, *, model: str, system: str | None, messages: Sequence[ChatMessage]
-    ) -> AsyncGenerator[StreamEvent, None]:
-        started = time.perf_counter()
-        attempts = 0
-        first_delta_at: float | None = None
+    def facts(self) -> CallFacts:
+        finished = self._finished
+        end = self._ended_at if self._ended_at is not None else time.perf_counter()
+        return CallFacts(
+            provider=self.provider,
+            model=finished.model if finished else self._model,
+            usage=finished.usage if finished else None,
+            finish_reason=finished.finish_reason if finished else None,
+            latency_ms=_ms(self._started, end),
+            ttft_ms=_ms(self._started, self._first_delta_at) if self._first_delta_at else None,
+            attempts=self._attempts,
+        )
 
+    async def _run(
+        self,
+        backend: ProviderBackend,
+        policy: RetryPolicy,
+        system: str | None,
+        messages: Sequence[ChatMessage],
+    ) -> AsyncGenerator[Delta, None]:
         async def open_stream() -> tuple[AsyncGenerator[StreamEvent, None], StreamEvent]:
-            nonlocal attempts
-            attempts += 1
-            events = self._backend.stream_once(model=model, system=system, messages=messages)
+            self._attempts += 1
+            events = backend.stream_once(model=self._model, system=system, messages=messages)
             try:
                 return events, await anext(events)
             except BaseException:
@@ -118,33 +91,17 @@ class ResilientChatModel:
 
         outcome: Outcome = "error"
         error: BaseException | None = None
-        logged = False
         try:
-            events, event = await self._policy.call(open_stream)
+            events, event = await policy.call(open_stream)
             async with aclosing(events):
-                while True:
-                    if isinstance(event, Delta):
-                        if first_delta_at is None:
-                            first_delta_at = time.perf_counter()
-                        yield event
-                        next_event = await anext(events, None)
-                        # A backend that ends without `Finished` still gets a proper ending.
-                        if next_event is None:
-                            next_event = Finished(usage=None, finish_reason=None, model=model)
-                        event = next_event
-                        continue
-                    finished = dataclasses.replace(
-                        event,
-                        latency_ms=_elapsed_ms(started),
-                        ttft_ms=_ttft_ms(started, first_delta_at),
-                        attempts=attempts,
-                    )
-                    outcome = "ok"
-                    # Log before the last yield: the consumer may never resume us after it.
-                    logged = True
-                    self._log_finished(finished)
-                    yield finished
-                    return
+                while isinstance(event, Delta):
+                    if self._first_delta_at is None:
+                        self._first_delta_at = time.perf_counter()
+                    yield event
+                    # A backend that ends without `Finished` still gets a proper ending.
+                    event = await anext(events, None) or Finished(None, None, self._model)
+                self._finished = event
+            outcome = "ok"
         except (asyncio.CancelledError, GeneratorExit):
             outcome = "cancelled"
             raise
@@ -152,57 +109,22 @@ class ResilientChatModel:
             error = exc
             raise
         finally:
-            if not logged:
-                self._log(
-                    model=model,
-                    stream=True,
-                    outcome=outcome,
-                    attempts=attempts,
-                    latency_ms=_elapsed_ms(started),
-                    ttft_ms=_ttft_ms(started, first_delta_at),
-                    usage=None,
-                    finish_reason=None,
-                    error=error,
-                )
+            self._ended_at = time.perf_counter()
+            self._log(outcome, error)
 
-    def _log_finished(self, finished: Finished) -> None:
-        self._log(
-            model=finished.model,
-            stream=True,
-            outcome="ok",
-            attempts=finished.attempts,
-            latency_ms=finished.latency_ms,
-            ttft_ms=finished.ttft_ms,
-            usage=finished.usage,
-            finish_reason=finished.finish_reason,
-            error=None,
-        )
-
-    def _log(
-        self,
-        *,
-        model: str,
-        stream: bool,
-        outcome: Outcome,
-        attempts: int,
-        latency_ms: int,
-        ttft_ms: int | None,
-        usage: Usage | None,
-        finish_reason: str | None,
-        error: BaseException | None,
-    ) -> None:
+    def _log(self, outcome: Outcome, error: BaseException | None) -> None:
         # Counts and timings only: never message content or credentials.
+        facts = self.facts()
         fields: dict[str, object] = {
-            "provider": self.provider.value,
-            "model": model,
-            "stream": stream,
+            "provider": facts.provider.value,
+            "model": facts.model,
             "outcome": outcome,
-            "attempts": attempts,
-            "latency_ms": latency_ms,
-            "ttft_ms": ttft_ms,
-            "prompt_tokens": usage.prompt_tokens if usage else None,
-            "completion_tokens": usage.completion_tokens if usage else None,
-            "finish_reason": finish_reason,
+            "attempts": facts.attempts,
+            "latency_ms": facts.latency_ms,
+            "ttft_ms": facts.ttft_ms,
+            "prompt_tokens": facts.usage.prompt_tokens if facts.usage else None,
+            "completion_tokens": facts.usage.completion_tokens if facts.usage else None,
+            "finish_reason": facts.finish_reason,
         }
         if isinstance(error, ProviderError):
             fields.update(error_kind=error.kind, status=error.status, error=error.message)
@@ -212,6 +134,22 @@ class ResilientChatModel:
             log.warning("ai.call", **fields)
         else:
             log.info("ai.call", **fields)
+
+
+class ResilientClient:
+    """A `ProviderClient` on top of a `ProviderBackend`."""
+
+    def __init__(self, backend: ProviderBackend, policy: RetryPolicy) -> None:
+        self._backend = backend
+        self._policy = policy
+        self.provider: AIProvider = backend.provider
+
+    def stream(
+        self, *, model: str, system: str | None, messages: Sequence[ChatMessage]
+    ) -> ResilientStream:
+        return ResilientStream(
+            self._backend, self._policy, model=model, system=system, messages=messages
+        )
 
     async def aclose(self) -> None:
         await self._backend.aclose()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -36,44 +36,67 @@ class Delta:
 
 @dataclass(frozen=True, slots=True)
 class Finished:
-    """The last event of a stream."""
+    """The last event of one backend attempt: what the provider reported at the end."""
 
     usage: Usage | None
     finish_reason: str | None
     model: str
-    latency_ms: int = 0
-    # Time to the first delta; None when the reply was empty.
-    ttft_ms: int | None = None
-    attempts: int = 1
-
-
-@dataclass(frozen=True, slots=True)
-class Completion:
-    text: str
-    usage: Usage | None
-    finish_reason: str | None
-    model: str
-    latency_ms: int = 0
-    attempts: int = 1
 
 
 StreamEvent = Delta | Finished
 
 
-class ChatModel(Protocol):
-    """One provider's chat API."""
+@dataclass(frozen=True, slots=True)
+class CallFacts:
+    """How one reply's provider call went, measured once by the resilient layer; available
+    however the call ended (finished, failed or cancelled), with what was known by then."""
 
-    async def complete(
-        self, *, model: str, system: str | None, messages: Sequence[ChatMessage]
-    ) -> Completion:
-        """The whole reply at once. Raises `ProviderError`."""
-        ...
+    provider: AIProvider
+    model: str
+    usage: Usage | None
+    finish_reason: str | None
+    latency_ms: int
+    # Time to the first delta; None when none arrived.
+    ttft_ms: int | None
+    attempts: int
+
+
+class ReplyStream(Protocol):
+    """The deltas of one reply; `facts()` at any moment, `aclose()` to cancel the call."""
+
+    def __aiter__(self) -> AsyncIterator[Delta]: ...
+
+    async def __anext__(self) -> Delta: ...
+
+    async def aclose(self) -> None: ...
+
+    def facts(self) -> CallFacts: ...
+
+
+class ProviderClient(Protocol):
+    """One provider's chat API, with retries and measurement."""
+
+    provider: AIProvider
 
     def stream(
         self, *, model: str, system: str | None, messages: Sequence[ChatMessage]
-    ) -> AsyncGenerator[StreamEvent, None]:
-        """Deltas, then one `Finished`. Raises `ProviderError`; `aclose()` it to cancel the call."""
+    ) -> ReplyStream:
+        """Raises `ProviderError` while iterating."""
         ...
+
+
+class ProviderBackend(Protocol):
+    """One attempt at a provider's chat API, errors already mapped to `ProviderError`."""
+
+    provider: AIProvider
+
+    def stream_once(
+        self, *, model: str, system: str | None, messages: Sequence[ChatMessage]
+    ) -> AsyncGenerator[StreamEvent, None]:
+        """Deltas then one `Finished`; closing the generator must close the HTTP response."""
+        ...
+
+    async def aclose(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

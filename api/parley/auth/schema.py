@@ -7,8 +7,8 @@ import datetime as dt
 import strawberry
 from strawberry.types import Info
 
-from parley.auth.models import User as UserRow
 from parley.auth.service import IssuedTokens
+from parley.auth.tables import User as UserRow
 from parley.errors import Unauthenticated
 from parley.graphql.context import Context
 

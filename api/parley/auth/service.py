@@ -9,23 +9,21 @@ from dataclasses import dataclass
 
 import structlog
 from redis.asyncio import Redis
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from parley.auth.models import User
+from parley.auth import repository
+from parley.auth.login_sessions import LoginSessions, Rotation
 from parley.auth.passwords import PasswordHasher
-from parley.auth.sessions import Rotation, SessionStore
+from parley.auth.tables import User
 from parley.auth.tokens import Claims, InvalidToken, TokenCodec, TokenType
 from parley.auth.validation import check_password, clean_full_name, normalise_email
-from parley.errors import BadUserInput, Conflict, Unauthenticated
+from parley.errors import Conflict, InvalidInput, Unauthenticated
 from parley.rate_limits import RateLimiter
 from parley.settings import Settings
 
 log = structlog.get_logger(__name__)
 
 BAD_CREDENTIALS = "Incorrect email or password."
-UNIQUE_VIOLATION = "23505"
 INVALID_TOKEN = "Invalid or expired token."
 
 
@@ -41,14 +39,14 @@ class AuthService:
     def __init__(
         self,
         settings: Settings,
-        sessions: async_sessionmaker[AsyncSession],
+        db_sessions: async_sessionmaker[AsyncSession],
         redis: Redis,
         limiter: RateLimiter,
     ) -> None:
-        self._db = sessions
+        self._db = db_sessions
         self._limiter = limiter
         self._failures_limit = settings.login_failures_limit
-        self._store = SessionStore(redis)
+        self._logins = LoginSessions(redis)
         self._hasher = PasswordHasher(settings.bcrypt_rounds)
         self._tokens = TokenCodec(
             settings.secret_key.get_secret_value(),
@@ -62,16 +60,13 @@ class AuthService:
         name = clean_full_name(full_name)
         user = User(email=email, hashed_password=await self._hasher.hash(password), full_name=name)
         async with self._db() as db:
-            db.add(user)
             try:
-                await db.commit()
-            except IntegrityError as exc:
-                # Only the unique index on the email means "taken"; other failures are ours.
-                if getattr(exc.orig, "sqlstate", None) != UNIQUE_VIOLATION:
-                    raise
+                await repository.add_user(db, user)
+            except repository.EmailTaken:
                 raise Conflict(
                     "An account with this email already exists.", field="email"
                 ) from None
+            await db.commit()
         log.info("user registered", user_id=str(user.id))
         return await self._open_session(user)
 
@@ -79,7 +74,7 @@ class AuthService:
         # A malformed email gets the same answer (and cost) as a wrong password.
         try:
             email = normalise_email(email)
-        except BadUserInput:
+        except InvalidInput:
             email = ""
         # Failures are counted per address whatever the caller's IP (known or unknown alike,
         # so the count says nothing about who has an account); once over, even the right
@@ -88,7 +83,7 @@ class AuthService:
         if account:
             await self._limiter.check(self._failures_limit, *account)
         async with self._db() as db:
-            user = await db.scalar(select(User).where(func.lower(User.email) == email))
+            user = await repository.user_by_email(db, email)
         ok = await self._hasher.verify(password, user.hashed_password if user else None)
         if user is None or not ok:
             if account:
@@ -100,7 +95,7 @@ class AuthService:
         claims = self._decode(refresh_token, "refresh")
         access, _ = self._tokens.issue(claims.user_id, claims.session_id, "access")
         refresh, next_claims = self._tokens.issue(claims.user_id, claims.session_id, "refresh")
-        outcome = await self._store.rotate(
+        outcome = await self._logins.rotate(
             claims.session_id, claims.jti, next_claims.jti, self._refresh_ttl
         )
         if outcome is Rotation.REUSE_DETECTED:
@@ -109,7 +104,7 @@ class AuthService:
             raise Unauthenticated(INVALID_TOKEN)
         user = await self.get_user(claims.user_id)
         if user is None:
-            await self._store.revoke(claims.session_id)
+            await self._logins.revoke(claims.session_id)
             raise Unauthenticated(INVALID_TOKEN)
         return IssuedTokens(access, refresh, self._access_ttl, user)
 
@@ -119,8 +114,8 @@ class AuthService:
             spent = self._decode(refresh_token, "refresh")
             if spent.session_id != access.session_id:
                 raise Unauthenticated(INVALID_TOKEN)
-        await self._store.revoke(access.session_id)
-        await self._store.blacklist(access.jti, access.seconds_left())
+        await self._logins.revoke(access.session_id)
+        await self._logins.blacklist(access.jti, access.seconds_left())
 
     async def authenticate(self, bearer: str | None) -> Claims:
         """Claims of a valid, live access token, else `Unauthenticated`."""
@@ -130,13 +125,13 @@ class AuthService:
         if scheme.lower() != "bearer" or not token:
             raise Unauthenticated(INVALID_TOKEN)
         claims = self._decode(token.strip(), "access")
-        if not await self._store.access_allowed(claims.session_id, claims.jti):
+        if not await self._logins.access_allowed(claims.session_id, claims.jti):
             raise Unauthenticated(INVALID_TOKEN)
         return claims
 
     async def get_user(self, user_id: uuid.UUID) -> User | None:
         async with self._db() as db:
-            return await db.get(User, user_id)
+            return await repository.user(db, user_id)
 
     @property
     def _access_ttl(self) -> int:
@@ -153,8 +148,8 @@ class AuthService:
             raise Unauthenticated(INVALID_TOKEN) from None
 
     async def _open_session(self, user: User) -> IssuedTokens:
-        session_id = SessionStore.new_session_id()
+        session_id = LoginSessions.new_session_id()
         access, _ = self._tokens.issue(user.id, session_id, "access")
         refresh, claims = self._tokens.issue(user.id, session_id, "refresh")
-        await self._store.open(session_id, user.id, claims.jti, self._refresh_ttl)
+        await self._logins.open(session_id, user.id, claims.jti, self._refresh_ttl)
         return IssuedTokens(access, refresh, self._access_ttl, user)

@@ -6,7 +6,7 @@ import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 
-from parley.errors import BadUserInput
+from parley.errors import InvalidInput
 
 MIN_PASSWORD_CHARS = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt ignores (bcrypt 5 rejects) anything longer
@@ -20,17 +20,17 @@ def normalise_email(raw: str) -> str:
     try:
         checked = validate_email(folded, check_deliverability=False)
     except EmailNotValidError:
-        raise BadUserInput("Enter a valid email address.", field="email") from None
+        raise InvalidInput("Enter a valid email address.", field="email") from None
     return unicodedata.normalize("NFKC", checked.normalized).casefold()
 
 
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_CHARS:
-        raise BadUserInput(
+        raise InvalidInput(
             f"Password must be at least {MIN_PASSWORD_CHARS} characters.", field="password"
         )
     if len(password.encode()) > MAX_PASSWORD_BYTES:
-        raise BadUserInput(
+        raise InvalidInput(
             f"Password must be at most {MAX_PASSWORD_BYTES} bytes.", field="password"
         )
 
@@ -40,7 +40,7 @@ def clean_full_name(full_name: str | None) -> str | None:
         return None
     name = full_name.strip()
     if len(name) > MAX_FULL_NAME_CHARS:
-        raise BadUserInput(
-            f"Full name must be at most {MAX_FULL_NAME_CHARS} characters.", field="fullName"
+        raise InvalidInput(
+            f"Full name must be at most {MAX_FULL_NAME_CHARS} characters.", field="full_name"
         )
     return name

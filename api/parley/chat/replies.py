@@ -1,7 +1,9 @@
-"""Running one reply: ask the provider, relay deltas as they come, store the outcome once.
+"""Running one reply: ask the provider, pass each delta on as it comes, store the outcome once.
 
-The database is written when the reply starts (by `ChatService.prepare_reply`) and when it
-ends (here), never per delta. A reply the caller abandons (subscription completed, socket
+The events below are the reply's one vocabulary, from the runner to the GraphQL types that
+show them. Each carries `seq`: 0 for the start, then 1, 2... for the deltas, and the end the
+highest. The database is written when the reply starts (`ChatService.prepare_reply`) and when
+it ends (here), never per delta. A reply the caller abandons (subscription completed, socket
 gone) is cancelled at once and its partial text kept as STOPPED.
 """
 
@@ -9,90 +11,105 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
+import uuid
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
-from parley.ai import Delta, Finished, ProviderError
-from parley.chat.models import Message, MessageStatus
-from parley.chat.service import ChatService, PreparedReply, ReplyOutcome
+from parley.ai import ProviderError
+from parley.chat.service import ChatService, PreparedReply
+from parley.chat.tables import Conversation, Message, MessageStatus
+from parley.errors import NotFound
+
+SERVER_FAILURE = "The reply failed on the server."
 
 # Closing writes that outlive a cancelled operation; held so they are not garbage-collected.
-_closing_writes: set[asyncio.Task[Message]] = set()
+_closing_writes: set[asyncio.Task[Message | None]] = set()
+GONE = "This conversation was deleted while the reply ran."
 
 
 @dataclass(frozen=True)
-class TextDelta:
+class ReplyStarted:
+    seq: int
+    conversation: Conversation
+    user_message: Message
+    assistant_message_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class ReplyDelta:
+    seq: int
+    assistant_message_id: uuid.UUID
     text: str
 
 
 @dataclass(frozen=True)
-class Done:
+class ReplyEnded:
+    """The stored reply: COMPLETE, STOPPED or FAILED (then `error` says why, safely)."""
+
+    seq: int
     message: Message
-    error: ProviderError | None = None
+    error: str | None = None
 
 
-async def _finish_surviving_cancellation(
-    chat: ChatService, prepared: PreparedReply, outcome: ReplyOutcome
-) -> Message:
-    task = asyncio.create_task(chat.finish_reply(prepared, outcome))
-    _closing_writes.add(task)
-    task.add_done_callback(_closing_writes.discard)
-    return await asyncio.shield(task)
+ReplyEvent = ReplyStarted | ReplyDelta | ReplyEnded
+
+
+def started(prepared: PreparedReply) -> ReplyStarted:
+    return ReplyStarted(
+        seq=0,
+        conversation=prepared.conversation,
+        user_message=prepared.user_message,
+        assistant_message_id=prepared.assistant_message.id,
+    )
 
 
 async def run_reply(
     chat: ChatService, prepared: PreparedReply
-) -> AsyncGenerator[TextDelta | Done, None]:
-    """Yields each delta, then one `Done` with the stored message (COMPLETE or FAILED)."""
+) -> AsyncGenerator[ReplyDelta | ReplyEnded, None]:
+    """Yields each delta, then one `ReplyEnded` with the stored message."""
+    reply_id = prepared.assistant_message.id
     parts: list[str] = []
-    started = time.perf_counter()
-    first_delta_at: float | None = None
-    finished: Finished | None = None
-
-    def outcome(
-        status: MessageStatus, *, error: str | None = None, error_status: int | None = None
-    ) -> ReplyOutcome:
-        return ReplyOutcome(
-            text="".join(parts),
-            status=status,
-            usage=finished.usage if finished else None,
-            finish_reason=finished.finish_reason if finished else None,
-            latency_ms=_ms(started, time.perf_counter()),
-            ttft_ms=_ms(started, first_delta_at) if first_delta_at else None,
-            error=error,
-            error_status=error_status,
-        )
-
-    conversation = prepared.conversation
-    stream = prepared.model.stream(
-        model=conversation.ai_model, system=prepared.system, messages=prepared.context
+    stream = prepared.client.stream(
+        model=prepared.conversation.ai_model, system=prepared.system, messages=prepared.context
     )
+
+    async def finish(
+        status: MessageStatus, error: str | None = None, error_status: int | None = None
+    ) -> Message | None:
+        # Shielded: a cancelled operation must still store what arrived.
+        task = asyncio.create_task(
+            chat.finish_reply(
+                prepared,
+                text="".join(parts),
+                status=status,
+                facts=stream.facts(),
+                error=error,
+                error_status=error_status,
+            )
+        )
+        _closing_writes.add(task)
+        task.add_done_callback(_closing_writes.discard)
+        return await asyncio.shield(task)
+
     try:
         async with contextlib.aclosing(stream):
-            async for event in stream:
-                if isinstance(event, Delta):
-                    if first_delta_at is None:
-                        first_delta_at = time.perf_counter()
-                    parts.append(event.text)
-                    yield TextDelta(event.text)
-                else:
-                    finished = event
+            async for delta in stream:
+                parts.append(delta.text)
+                yield ReplyDelta(seq=len(parts), assistant_message_id=reply_id, text=delta.text)
     except ProviderError as error:
-        failed = outcome(MessageStatus.FAILED, error=error.message, error_status=error.status)
-        yield Done(await _finish_surviving_cancellation(chat, prepared, failed), error)
+        message = await finish(MessageStatus.FAILED, error.message, error.status)
+        if message is None:
+            raise NotFound(GONE) from None
+        yield ReplyEnded(seq=len(parts) + 1, message=message, error=error.message)
         return
     except (asyncio.CancelledError, GeneratorExit):
         # The client stopped the reply or left: keep what arrived, then let cancellation on.
-        await _finish_surviving_cancellation(chat, prepared, outcome(MessageStatus.STOPPED))
+        await finish(MessageStatus.STOPPED)
         raise
     except Exception:
-        failed = outcome(MessageStatus.FAILED, error="The reply failed on the server.")
-        await _finish_surviving_cancellation(chat, prepared, failed)
+        await finish(MessageStatus.FAILED, SERVER_FAILURE)
         raise
-    complete = outcome(MessageStatus.COMPLETE)
-    yield Done(await _finish_surviving_cancellation(chat, prepared, complete))
-
-
-def _ms(start: float, end: float) -> int:
-    return round((end - start) * 1000)
+    message = await finish(MessageStatus.COMPLETE)
+    if message is None:
+        raise NotFound(GONE)
+    yield ReplyEnded(seq=len(parts) + 1, message=message)

@@ -1,4 +1,5 @@
-"""The SQL of the chat domain. Each function is one statement, so request costs stay countable."""
+"""The SQL of the chat domain, and only SQL: each function is one statement, so request costs
+stay countable. The service decides what to run and when to commit."""
 
 from __future__ import annotations
 
@@ -12,33 +13,26 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from parley.chat.models import Conversation, Message, MessageStatus
+from parley.ai import CallFacts
+from parley.chat.tables import Conversation, Message, MessageStatus
+from parley.pagination import Page, Position
 
 
 @dataclass(frozen=True)
 class ConversationSummary:
+    """A conversation as a list shows it: with its message count and last message."""
+
     conversation: Conversation
     message_count: int
     last_message: Message | None
 
 
-@dataclass(frozen=True)
-class ConversationPage:
-    rows: list[ConversationSummary]
-    # All of the user's conversations; None when the page is empty (no row to carry it).
-    total: int | None
-
-
 async def conversations_page(
-    db: AsyncSession,
-    user_id: uuid.UUID,
-    limit: int,
-    after: tuple[dt.datetime, uuid.UUID] | None,
-) -> ConversationPage:
+    db: AsyncSession, user_id: uuid.UUID, limit: int, after: Position | None
+) -> Page[ConversationSummary]:
     """Newest first, each with its message count and last message, and the user's total, in
     one statement (the list is the hottest read of the app: one round trip, not one per part).
-
-    `limit + 1` rows are asked for so the caller can tell if more exist.
+    An empty page has no row to carry the total: `total` is then None.
     """
     total = select(func.count()).where(Conversation.user_id == user_id).scalar_subquery()
     message_count = (
@@ -62,15 +56,24 @@ async def conversations_page(
         .where(Conversation.user_id == user_id)
     )
     if after is not None:
-        query = query.where(
-            tuple_(Conversation.updated_at, Conversation.id) < tuple_(after[0], after[1])
-        )
+        query = query.where(tuple_(Conversation.updated_at, Conversation.id) < tuple_(*after))
     query = query.order_by(Conversation.updated_at.desc(), Conversation.id.desc()).limit(limit + 1)
     rows = (await db.execute(query)).all()
-    return ConversationPage(
-        rows=[ConversationSummary(c, int(count), message) for c, count, message, _ in rows],
+    summaries = [ConversationSummary(c, int(count), message) for c, count, message, _ in rows]
+    return Page(
+        items=summaries[:limit],
+        has_more=len(rows) > limit,
         total=int(rows[0][3]) if rows else None,
     )
+
+
+async def count_conversations(db: AsyncSession, user_id: uuid.UUID) -> int:
+    query = select(func.count()).select_from(Conversation).where(Conversation.user_id == user_id)
+    return int(await db.scalar(query) or 0)
+
+
+async def conversation(db: AsyncSession, conversation_id: uuid.UUID) -> Conversation | None:
+    return await db.get(Conversation, conversation_id)
 
 
 async def conversations_by_id(
@@ -80,23 +83,16 @@ async def conversations_by_id(
     return {row.id: row for row in rows}
 
 
-async def count_conversations(db: AsyncSession, user_id: uuid.UUID) -> int:
-    query = select(func.count()).select_from(Conversation).where(Conversation.user_id == user_id)
-    return int(await db.scalar(query) or 0)
-
-
 async def messages_page(
-    db: AsyncSession,
-    conversation_id: uuid.UUID,
-    last: int,
-    before: tuple[dt.datetime, uuid.UUID] | None,
-) -> list[Message]:
-    """The `last + 1` newest messages before the cursor, newest first (the caller reverses)."""
+    db: AsyncSession, conversation_id: uuid.UUID, last: int, before: Position | None
+) -> Page[Message]:
+    """The `last` newest messages before the cursor, oldest first."""
     query = select(Message).where(Message.conversation_id == conversation_id)
     if before is not None:
-        query = query.where(tuple_(Message.created_at, Message.id) < tuple_(before[0], before[1]))
+        query = query.where(tuple_(Message.created_at, Message.id) < tuple_(*before))
     query = query.order_by(Message.created_at.desc(), Message.id.desc()).limit(last + 1)
-    return list((await db.scalars(query)).all())
+    rows = list((await db.scalars(query)).all())
+    return Page(items=list(reversed(rows[:last])), has_more=len(rows) > last)
 
 
 async def message_counts(
@@ -141,16 +137,45 @@ async def history(db: AsyncSession, conversation_id: uuid.UUID, limit: int) -> l
     return rows
 
 
-async def fail_stale_streams(db: AsyncSession, older_than: dt.datetime) -> int:
-    """Replies left STREAMING by a crash will never finish: mark them FAILED."""
-    result = await db.execute(
+async def finish_message(
+    db: AsyncSession,
+    message_id: uuid.UUID,
+    *,
+    content: str,
+    status: MessageStatus,
+    facts: CallFacts,
+    error: str | None,
+    error_status: int | None,
+) -> Message | None:
+    """A reply's one closing write: its text, status and generation facts; the stored row
+    (None when the conversation was deleted meanwhile)."""
+    usage = facts.usage
+    stored = await db.scalar(
         update(Message)
-        .where(Message.status == MessageStatus.STREAMING, Message.created_at < older_than)
+        .where(Message.id == message_id)
         .values(
-            status=MessageStatus.FAILED,
-            meta=Message.meta.op("||")(
-                func.jsonb_build_object("error", "The server stopped before the reply finished.")
-            ),
+            content=content,
+            status=status,
+            provider=facts.provider,
+            model=facts.model,
+            prompt_tokens=usage.prompt_tokens if usage else None,
+            completion_tokens=usage.completion_tokens if usage else None,
+            latency_ms=facts.latency_ms,
+            ttft_ms=facts.ttft_ms,
+            finish_reason=facts.finish_reason,
+            attempts=facts.attempts,
+            error=error,
+            error_status=error_status,
         )
+        .returning(Message)
     )
+    return stored
+
+
+async def fail_streaming(db: AsyncSession, older_than: dt.datetime, error: str) -> int:
+    """Replies left STREAMING by a crash will never finish: mark them FAILED."""
+    query = update(Message).where(
+        Message.status == MessageStatus.STREAMING, Message.created_at < older_than
+    )
+    result = await db.execute(query.values(status=MessageStatus.FAILED, error=error))
     return int(getattr(result, "rowcount", 0) or 0)

@@ -1,20 +1,26 @@
-"""Conversations and replies: ownership, validation, and what is stored when."""
+"""Conversations and replies: ownership, validation, and what is stored when.
+
+Every read and write of the chat domain goes through here; the SQL is in `repository`. A write
+is one unit (`_write`): it commits, then the user's cached answers go stale and the change is
+published, so no write can forget either.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
 
 import structlog
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from parley.ai import AIProvider, ChatMessage, ChatModel, ProviderRegistry, Role, Usage
-from parley.cache import UserCacheGenerations
+from parley.ai import AIProvider, CallFacts, ChatMessage, ProviderClient, ProviderRegistry, Role
+from parley.changes import Change, ChangeFeed, ChangeKind
 from parley.chat import repository
-from parley.chat.models import Conversation, Message, MessageRole, MessageStatus
+from parley.chat.repository import ConversationSummary
+from parley.chat.tables import Conversation, Message, MessageRole, MessageStatus
 from parley.chat.validation import (
     clean_content,
     clean_model,
@@ -22,11 +28,13 @@ from parley.chat.validation import (
     clean_title,
     title_from_message,
 )
-from parley.errors import BadUserInput, Forbidden, NotFound
+from parley.errors import Forbidden, InvalidInput, NotFound
+from parley.pagination import Page, Position
 from parley.settings import Settings
 
 log = structlog.get_logger(__name__)
 _ROLES: dict[MessageRole, Role] = {MessageRole.USER: "user", MessageRole.ASSISTANT: "assistant"}
+INTERRUPTED = "The server stopped before the reply finished."
 
 
 @dataclass(frozen=True)
@@ -44,22 +52,21 @@ class PreparedReply:
     conversation: Conversation
     user_message: Message
     assistant_message: Message
-    model: ChatModel
+    client: ProviderClient
     system: str
     context: list[ChatMessage]
 
 
-@dataclass(frozen=True)
-class ReplyOutcome:
-    text: str
-    status: MessageStatus
-    usage: Usage | None = None
-    finish_reason: str | None = None
-    latency_ms: int | None = None
-    ttft_ms: int | None = None
-    # Safe to show: a ProviderError's message, or a generic line for our own failures.
-    error: str | None = None
-    error_status: int | None = None
+@dataclass
+class _Unit:
+    db: AsyncSession
+    changes: list[Change] = field(default_factory=list)
+
+    def changed(self, conversation_id: uuid.UUID) -> None:
+        self.changes.append(Change(ChangeKind.CHANGED, conversation_id))
+
+    def deleted(self, conversation_id: uuid.UUID) -> None:
+        self.changes.append(Change(ChangeKind.DELETED, conversation_id))
 
 
 def check_owner(conversation: Conversation | None, user_id: uuid.UUID) -> Conversation:
@@ -75,19 +82,59 @@ class ChatService:
     def __init__(
         self,
         settings: Settings,
-        sessions: async_sessionmaker[AsyncSession],
+        db_sessions: async_sessionmaker[AsyncSession],
         providers: ProviderRegistry,
-        cache: UserCacheGenerations,
+        changes: ChangeFeed,
     ) -> None:
         self._settings = settings
-        self._db = sessions
+        self._db = db_sessions
         self._providers = providers
-        self._cache = cache
+        self._changes = changes
 
-    async def owned(
-        self, db: AsyncSession, user_id: uuid.UUID, conversation_id: uuid.UUID
-    ) -> Conversation:
-        return check_owner(await db.get(Conversation, conversation_id), user_id)
+    # -- reads ---------------------------------------------------------------------------
+
+    async def conversations_page(
+        self, user_id: uuid.UUID, first: int, after: Position | None
+    ) -> Page[ConversationSummary]:
+        async with self._db() as db:
+            page = await repository.conversations_page(db, user_id, first, after)
+            if page.total is None:  # an empty page past the end still owes the total
+                total = 0 if after is None else await repository.count_conversations(db, user_id)
+                page = Page(page.items, page.has_more, total)
+        return page
+
+    async def conversations_by_id(self, ids: Sequence[uuid.UUID]) -> list[Conversation | None]:
+        """In the order asked, unchecked: pass each through `check_owner` before use."""
+        async with self._db() as db:
+            found = await repository.conversations_by_id(db, ids)
+        return [found.get(i) for i in ids]
+
+    async def message_counts(self, ids: Sequence[uuid.UUID]) -> list[int]:
+        async with self._db() as db:
+            counts = await repository.message_counts(db, ids)
+        return [counts.get(i, 0) for i in ids]
+
+    async def last_messages(self, ids: Sequence[uuid.UUID]) -> list[Message | None]:
+        async with self._db() as db:
+            found = await repository.last_messages(db, ids)
+        return [found.get(i) for i in ids]
+
+    async def messages_page(
+        self, conversation: Conversation, last: int, before: Position | None
+    ) -> Page[Message]:
+        """A page of a conversation already checked to be the caller's."""
+        async with self._db() as db:
+            return await repository.messages_page(db, conversation.id, last, before)
+
+    # -- writes --------------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def _write(self, user_id: uuid.UUID) -> AsyncIterator[_Unit]:
+        async with self._db() as db:
+            unit = _Unit(db)
+            yield unit
+            await db.commit()
+        await self._changes.committed(user_id, unit.changes)
 
     async def create(self, user_id: uuid.UUID, changes: ConversationChanges) -> Conversation:
         provider = changes.ai_provider or self._providers.default_provider()
@@ -98,6 +145,7 @@ class ChatService:
             else self._providers.default_model(provider)
         )
         conversation = Conversation(
+            id=uuid.uuid4(),
             user_id=user_id,
             title=clean_title(changes.title, self._settings.title_max_chars)
             if changes.title is not None and changes.title.strip()
@@ -108,17 +156,18 @@ class ChatService:
                 changes.system_prompt, self._settings.system_prompt_max_chars
             ),
         )
-        async with self._db() as db:
-            db.add(conversation)
-            await db.commit()
-        await self._cache.bump(user_id)
+        async with self._write(user_id) as unit:
+            unit.db.add(conversation)
+            unit.changed(conversation.id)
         return conversation
 
     async def update(
         self, user_id: uuid.UUID, conversation_id: uuid.UUID, changes: ConversationChanges
     ) -> Conversation:
-        async with self._db() as db:
-            conversation = await self.owned(db, user_id, conversation_id)
+        async with self._write(user_id) as unit:
+            conversation = check_owner(
+                await repository.conversation(unit.db, conversation_id), user_id
+            )
             if changes.title is not None:
                 conversation.title = clean_title(changes.title, self._settings.title_max_chars)
             if changes.ai_provider is not None:
@@ -135,29 +184,30 @@ class ChatService:
                 conversation.system_prompt = clean_system_prompt(
                     changes.system_prompt, self._settings.system_prompt_max_chars
                 )
-            await db.commit()
-            await db.refresh(conversation)
-        await self._cache.bump(user_id)
+            await unit.db.flush()
+            await unit.db.refresh(conversation)
+            unit.changed(conversation.id)
         return conversation
 
     async def delete(self, user_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
-        async with self._db() as db:
-            conversation = await self.owned(db, user_id, conversation_id)
-            await db.delete(conversation)
-            await db.commit()
-        await self._cache.bump(user_id)
+        async with self._write(user_id) as unit:
+            conversation = check_owner(
+                await repository.conversation(unit.db, conversation_id), user_id
+            )
+            await unit.db.delete(conversation)
+            unit.deleted(conversation_id)
 
     async def prepare_reply(
         self, user_id: uuid.UUID, conversation_id: uuid.UUID, content: str
     ) -> PreparedReply:
         """Check everything, then store the user message and a STREAMING reply in one commit."""
         text = clean_content(content, self._settings.message_max_chars)
-        async with self._db() as db:
-            conversation = await self.owned(db, user_id, conversation_id)
-            self._check_configured(conversation.ai_provider)
+        async with self._write(user_id) as unit:
+            db = unit.db
+            conversation = check_owner(await repository.conversation(db, conversation_id), user_id)
+            client = self._client(conversation.ai_provider)
             # The operator may have withdrawn the model since the conversation chose it.
             self._offered_model(conversation.ai_provider, conversation.ai_model)
-            model = self._providers.get(conversation.ai_provider)
             earlier = await repository.history(
                 db, conversation.id, self._settings.history_max_messages - 1
             )
@@ -168,7 +218,6 @@ class ChatService:
                 role=MessageRole.USER,
                 content=text,
                 status=MessageStatus.COMPLETE,
-                meta={},
                 created_at=now,
             )
             assistant_message = Message(
@@ -177,10 +226,9 @@ class ChatService:
                 role=MessageRole.ASSISTANT,
                 content="",
                 status=MessageStatus.STREAMING,
-                meta={
-                    "provider": conversation.ai_provider.value,
-                    "model": conversation.ai_model,
-                },
+                provider=conversation.ai_provider,
+                model=conversation.ai_model,
+                attempts=0,
                 # One microsecond later, so the pair sorts in the order it was written.
                 created_at=now + dt.timedelta(microseconds=1),
             )
@@ -190,92 +238,83 @@ class ChatService:
             conversation.updated_at = now
             if conversation.title is None:
                 conversation.title = title_from_message(text)
-            await db.commit()
-        await self._cache.bump(user_id)
+            unit.changed(conversation.id)
         context = [
-            ChatMessage(role=_ROLES[m.role], content=m.content)
-            for m in [*earlier, user_message]
-            if m.role in _ROLES
+            ChatMessage(role=_ROLES[m.role], content=m.content) for m in [*earlier, user_message]
         ]
         return PreparedReply(
             conversation=conversation,
             user_message=user_message,
             assistant_message=assistant_message,
-            model=model,
+            client=client,
             system=conversation.system_prompt or self._settings.default_system_prompt,
             context=context,
         )
 
-    async def finish_reply(self, prepared: PreparedReply, outcome: ReplyOutcome) -> Message:
-        """The reply's one closing write: text, status, usage and metadata."""
+    async def finish_reply(
+        self,
+        prepared: PreparedReply,
+        *,
+        text: str,
+        status: MessageStatus,
+        facts: CallFacts,
+        error: str | None = None,
+        error_status: int | None = None,
+    ) -> Message | None:
+        """The reply's one closing write: text, status and generation facts. None when the
+        conversation was deleted while the reply ran."""
         message = prepared.assistant_message
-        meta: dict[str, Any] = {
-            **message.meta,
-            "promptTokens": outcome.usage.prompt_tokens if outcome.usage else None,
-            "completionTokens": outcome.usage.completion_tokens if outcome.usage else None,
-            "finishReason": outcome.finish_reason,
-            "latencyMs": outcome.latency_ms,
-            "ttftMs": outcome.ttft_ms,
-        }
-        if outcome.error is not None:
-            meta["error"] = outcome.error
-            meta["errorStatus"] = outcome.error_status
-        async with self._db() as db:
-            await db.execute(
-                update(Message)
-                .where(Message.id == message.id)
-                .values(
-                    content=outcome.text,
-                    status=outcome.status,
-                    tokens_used=outcome.usage.total_tokens if outcome.usage else None,
-                    meta=meta,
-                )
+        async with self._write(prepared.conversation.user_id) as unit:
+            stored = await repository.finish_message(
+                unit.db,
+                message.id,
+                content=text,
+                status=status,
+                facts=facts,
+                error=error,
+                error_status=error_status,
             )
-            await db.commit()
-        await self._cache.bump(prepared.conversation.user_id)
-        stored = Message(
-            id=message.id,
-            conversation_id=message.conversation_id,
-            role=message.role,
-            content=outcome.text,
-            status=outcome.status,
-            tokens_used=outcome.usage.total_tokens if outcome.usage else None,
-            meta=meta,
-            created_at=message.created_at,
-        )
+            unit.changed(message.conversation_id)
         log.info(
             "reply stored",
             conversation_id=str(message.conversation_id),
             message_id=str(message.id),
-            status=outcome.status.value,
+            status=status.value,
         )
         return stored
 
-    async def fail_stale_streams(self) -> int:
+    async def fail_interrupted(self) -> int:
+        """Replies left STREAMING longer than STREAMING_STALE_MINUTES by a crash: FAILED."""
         cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(
             minutes=self._settings.streaming_stale_minutes
         )
         async with self._db() as db:
-            count = await repository.fail_stale_streams(db, cutoff)
+            count = await repository.fail_streaming(db, cutoff, INTERRUPTED)
             await db.commit()
         if count:
             log.warning("marked interrupted replies as failed", count=count)
         return count
 
+    # -- rules ---------------------------------------------------------------------------
+
     def _offered_model(self, provider: AIProvider, name: str) -> str:
         model = clean_model(name)
         if not self._providers.offers(provider, model):
             offered = ", ".join(self._providers.info(provider).models)
-            raise BadUserInput(
+            raise InvalidInput(
                 f"The model `{model}` is not offered for {provider.display_name}; "
                 f"choose one of: {offered}.",
-                field="aiModel",
+                field="ai_model",
             )
         return model
 
     def _check_configured(self, provider: AIProvider) -> None:
         if not self._providers.is_configured(provider):
-            raise BadUserInput(
+            raise InvalidInput(
                 f"The {provider.value} provider is not configured on this server.",
-                field="aiProvider",
+                field="ai_provider",
             )
+
+    def _client(self, provider: AIProvider) -> ProviderClient:
+        self._check_configured(provider)
+        return self._providers.client(provider)

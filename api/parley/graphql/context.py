@@ -1,8 +1,11 @@
-"""The context every resolver sees: the app's services and the caller's identity."""
+"""The context every resolver sees: the app's services, the caller's identity, and the
+operation's dataloaders."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,9 +13,11 @@ from limits import RateLimitItem
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
+from strawberry.extensions import SchemaExtension
 
 from parley.auth.service import AuthService
 from parley.auth.tokens import Claims
+from parley.chat.loaders import ChatLoaders
 from parley.chat.service import ChatService
 from parley.client_ip import client_ip
 from parley.request_context import annotate_access_line
@@ -28,7 +33,20 @@ class Context:
     chat: ChatService
     # Set by Strawberry from the socket's connection_init payload.
     connection_params: dict[str, Any] | None = None
+    # Set for each operation by `OperationScope`.
+    loaders: ChatLoaders | None = field(default=None, repr=False)
     _claims: Claims | None = field(default=None, repr=False)
+
+    def for_operation(self) -> Context:
+        """A copy for one operation: its own dataloaders, and the token checked again (a
+        socket lives longer than its token and may be logged out meanwhile)."""
+        return dataclasses.replace(self, loaders=ChatLoaders(self.chat), _claims=None)
+
+    @property
+    def chat_loaders(self) -> ChatLoaders:
+        if self.loaders is None:
+            raise RuntimeError("resolvers run inside an operation (OperationScope missing)")
+        return self.loaders
 
     @property
     def is_socket(self) -> bool:
@@ -46,17 +64,12 @@ class Context:
         return self.request.headers.get("authorization")
 
     async def claims(self) -> Claims:
-        """The caller's access-token claims, else `Unauthenticated`.
-
-        Over HTTP the answer is kept for the request. A socket lives longer than its token
-        and may be logged out meanwhile, so each socket operation checks again.
-        """
-        if self._claims is not None and not self.is_socket:
-            return self._claims
-        claims = await self.auth.authenticate(self.bearer())
-        self._claims = claims
-        annotate_access_line(user_id=str(claims.user_id))
-        return claims
+        """The caller's access-token claims, else `Unauthenticated`; checked once per
+        operation."""
+        if self._claims is None:
+            self._claims = await self.auth.authenticate(self.bearer())
+            annotate_access_line(user_id=str(self._claims.user_id))
+        return self._claims
 
     async def user_id(self) -> uuid.UUID:
         return (await self.claims()).user_id
@@ -75,3 +88,11 @@ class Context:
 
     async def limit_messages(self, user_id: uuid.UUID) -> None:
         await self.rate_limit(self.state.settings.message_limit, "messages", str(user_id))
+
+
+class OperationScope(SchemaExtension):
+    """Gives each operation its own context (a socket's is shared by all its operations)."""
+
+    def on_operation(self) -> Iterator[None]:
+        self.execution_context.context = self.execution_context.context.for_operation()
+        yield

@@ -1,6 +1,7 @@
 """Gives every GraphQL error a contract code, and masks the ones we did not mean to show.
 
-- errors that carry a code (our `AppError`s) pass unchanged;
+- domain errors (`parley.errors.DomainError`) get their code, the field at fault under its
+  GraphQL name, and their details, camel-cased;
 - errors without a path happened before execution (syntax, validation, variables, limits):
   the caller's fault, so `BAD_USER_INPUT`;
 - anything else escaped a resolver unexpectedly: its message is replaced (it may hold
@@ -14,15 +15,33 @@ from collections.abc import Iterator
 
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.utils.str_converters import to_camel_case
 
-from parley.errors import ErrorCode
+from parley.errors import DomainError, ErrorCode
 from parley.request_context import current_request_id
 
 INTERNAL_MESSAGE = "Internal server error."
 
 
+def has_code(error: GraphQLError) -> bool:
+    return bool((error.extensions or {}).get("code"))
+
+
 def is_unexpected(error: GraphQLError) -> bool:
-    return not (error.extensions or {}).get("code") and error.path is not None
+    return not has_code(error) and error.path is not None
+
+
+def label(error: GraphQLError) -> None:
+    """Give a domain error or a pre-execution error (no path, no code) its code, in place."""
+    original = error.original_error
+    if isinstance(original, DomainError):
+        extensions: dict[str, object] = {"code": original.code.value}
+        if original.field is not None:
+            extensions["field"] = to_camel_case(original.field)
+        extensions.update({to_camel_case(k): v for k, v in original.details().items()})
+        error.extensions = extensions
+    elif error.path is None and not has_code(error):
+        error.extensions = {**(error.extensions or {}), "code": ErrorCode.BAD_USER_INPUT.value}
 
 
 class ErrorCodes(MaskErrors):
@@ -36,12 +55,6 @@ class ErrorCodes(MaskErrors):
             "requestId": current_request_id(),
         }
         return masked
-
-
-def label_caller_error(error: GraphQLError) -> None:
-    """Give a pre-execution error (no path, no code) its code, in place."""
-    if error.path is None and not (error.extensions or {}).get("code"):
-        error.extensions = {**(error.extensions or {}), "code": ErrorCode.BAD_USER_INPUT.value}
 
 
 class RefusalStatus(SchemaExtension):

@@ -2,7 +2,7 @@
 GraphQL Yoga's response cache): a hit skips execution and every SQL statement.
 
 Cached: queries whose root fields are all listed in `ResponseCache.ttls`, for a signed-in
-user, without errors. Keyed by user, their cache generation (see `parley.cache`), the document,
+user, without errors. Keyed by user, their cache generation (see `parley.changes`), the document,
 operation name and variables. Any Redis failure means "no cache", never an error.
 
 Bounded, because it may share a Redis with sessions and rate limits: an answer larger than
@@ -26,8 +26,8 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from strawberry.extensions import SchemaExtension
 
-from parley.cache import generation_key
-from parley.errors import AppError
+from parley.changes import generation_key
+from parley.errors import DomainError
 from parley.graphql.context import Context
 
 log = structlog.get_logger(__name__)
@@ -136,7 +136,7 @@ class ResponseCache(SchemaExtension):
             user_id = str(await context.user_id())
             key = self._key(user_id, await self._store.generation(user_id))
             cached = await self._store.get(key)
-        except (AppError, RedisError):
+        except (DomainError, RedisError):
             # Not signed in (execution reports it) or Redis unavailable: no cache this time.
             yield
             return

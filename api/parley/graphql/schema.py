@@ -11,15 +11,16 @@ from strawberry.extensions import MaxTokensLimiter, ParserCache, SchemaExtension
 from strawberry.types import ExecutionContext
 
 from parley.auth.schema import AuthMutation, AuthQuery
-from parley.chat.loaders import OperationLoaders
 from parley.chat.schema import ChatMutation, ChatQuery, ChatSubscription
+from parley.graphql.context import OperationScope
 from parley.graphql.error_codes import (
     ErrorCodes,
     RefusalStatus,
     is_unexpected,
-    label_caller_error,
+    label,
     without_suggestions,
 )
+from parley.graphql.input_limits import InputLimitsQuery
 from parley.graphql.operation_log import OperationLog
 from parley.graphql.response_cache import CacheStore, ResponseCache
 from parley.graphql.validation import DocumentLimits, DocumentValidation, DocumentValidator
@@ -27,7 +28,7 @@ from parley.state import AppState
 
 
 @strawberry.type
-class Query(AuthQuery, ChatQuery):
+class Query(AuthQuery, ChatQuery, InputLimitsQuery):
     pass
 
 
@@ -54,7 +55,7 @@ class ParleySchema(strawberry.Schema):
         # Every error passes here, parse errors included (which extensions never see).
         # Errors meant for the caller are not server faults; log only the unexpected, with stack.
         for error in errors:
-            label_caller_error(error)
+            label(error)
             if self.hide_suggestions:
                 without_suggestions(error)
             if is_unexpected(error):
@@ -98,10 +99,10 @@ def serving_extensions(state: AppState) -> list[ExtensionFactory]:
         max_ttl=max(settings.cache_ttl_conversations_seconds, settings.cache_ttl_messages_seconds),
     )
     return [
+        OperationScope,
         OperationLog,
         ErrorCodes,
         RefusalStatus,
-        OperationLoaders,
         lambda: ResponseCache(cache),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
         lambda: ParserCache(maxsize=256),

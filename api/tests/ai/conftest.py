@@ -8,11 +8,21 @@ same server, reset before and after each test. Other suites can reuse the class 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from parley.ai import AISettings, Delta, Finished, ProviderError, ProviderRegistry, StreamEvent
+from parley.ai import (
+    AISettings,
+    CallFacts,
+    ChatMessage,
+    ProviderClient,
+    ProviderError,
+    ProviderRegistry,
+    ReplyStream,
+    Usage,
+)
 from tests.fakes.provider_server import FakeProviderServer
 
 OPENAI_KEY = "sk-test-openai-0123456789secret"
@@ -89,27 +99,49 @@ async def make_registry(make_settings: MakeSettings) -> AsyncIterator[MakeRegist
         await registry.aclose()
 
 
-async def collect(stream: AsyncIterator[StreamEvent]) -> tuple[list[str], Finished]:
-    """The deltas' texts and the final event of a stream (which must end with `Finished`)."""
-    texts: list[str] = []
-    finished: Finished | None = None
-    async for event in stream:
-        assert finished is None, "nothing may follow Finished"
-        if isinstance(event, Delta):
-            texts.append(event.text)
-        else:
-            finished = event
-    assert finished is not None, "the stream ended without Finished"
-    return texts, finished
+async def collect(stream: ReplyStream) -> tuple[list[str], CallFacts]:
+    """The deltas' texts of a stream that must end well, and the facts it reports after."""
+    texts = [delta.text async for delta in stream]
+    return texts, stream.facts()
 
 
-async def deltas_then_error(stream: AsyncIterator[StreamEvent]) -> tuple[list[str], ProviderError]:
+@dataclass(frozen=True)
+class Answer:
+    """A whole reply, read from a stream: what a non-streaming call would have returned."""
+
+    text: str
+    facts: CallFacts
+
+    @property
+    def usage(self) -> Usage | None:
+        return self.facts.usage
+
+    @property
+    def finish_reason(self) -> str | None:
+        return self.facts.finish_reason
+
+    @property
+    def model(self) -> str:
+        return self.facts.model
+
+    @property
+    def attempts(self) -> int:
+        return self.facts.attempts
+
+
+async def complete(
+    client: ProviderClient, *, model: str, system: str | None, messages: list[ChatMessage]
+) -> Answer:
+    texts, facts = await collect(client.stream(model=model, system=system, messages=messages))
+    return Answer("".join(texts), facts)
+
+
+async def deltas_then_error(stream: ReplyStream) -> tuple[list[str], ProviderError]:
     """The deltas a stream yielded before it failed, and its `ProviderError`."""
     texts: list[str] = []
     try:
-        async for event in stream:
-            if isinstance(event, Delta):
-                texts.append(event.text)
+        async for delta in stream:
+            texts.append(delta.text)
     except ProviderError as error:
         return texts, error
     raise AssertionError("the stream did not fail")

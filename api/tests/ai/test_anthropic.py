@@ -8,19 +8,26 @@ import pytest
 
 from parley.ai import AIProvider, ChatMessage, ProviderError
 from parley.ai.anthropic_messages import anthropic_messages
-from tests.ai.conftest import ANTHROPIC_KEY, MakeRegistry, collect, deltas_then_error
+from tests.ai.conftest import (
+    ANTHROPIC_KEY,
+    MakeRegistry,
+    collect,
+    complete,
+    deltas_then_error,
+)
 from tests.fakes.provider_server import ErrorReply, FakeProviderServer, Hang, Reply
 
 HELLO = [ChatMessage("user", "Hello there")]
 
 
-async def test_complete_sends_the_system_prompt_as_a_parameter(
+async def test_the_system_prompt_is_a_parameter(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(Reply("Bonjour !", prompt_tokens=30, completion_tokens=4))
-    model = make_registry(ai_max_output_tokens=500).get(AIProvider.ANTHROPIC)
+    model = make_registry(ai_max_output_tokens=500).client(AIProvider.ANTHROPIC)
 
-    completion = await model.complete(
+    completion = await complete(
+        model,
         model="claude-test",
         system="Answer in French.",
         messages=[ChatMessage("user", "Hello"), ChatMessage("assistant", "Salut"), *HELLO],
@@ -49,9 +56,9 @@ async def test_complete_sends_the_system_prompt_as_a_parameter(
 async def test_no_system_prompt_no_system_parameter(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
-    model = make_registry().get(AIProvider.ANTHROPIC)
+    model = make_registry().client(AIProvider.ANTHROPIC)
 
-    await model.complete(model="m", system=None, messages=HELLO)
+    await complete(model, model="m", system=None, messages=HELLO)
 
     [request] = fake_provider.requests
     assert "system" not in request.body
@@ -60,7 +67,7 @@ async def test_no_system_prompt_no_system_parameter(
 async def test_stream(make_registry: MakeRegistry, fake_provider: FakeProviderServer) -> None:
     text = "Claude streams text deltas."
     fake_provider.script(Reply(text, chunks=4, prompt_tokens=17, completion_tokens=6))
-    model = make_registry().get(AIProvider.ANTHROPIC)
+    model = make_registry().client(AIProvider.ANTHROPIC)
 
     deltas, finished = await collect(model.stream(model="m", system="Be brief.", messages=HELLO))
 
@@ -78,7 +85,7 @@ async def test_stream(make_registry: MakeRegistry, fake_provider: FakeProviderSe
 async def test_messages_are_normalised_for_anthropic(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
-    model = make_registry().get(AIProvider.ANTHROPIC)
+    model = make_registry().client(AIProvider.ANTHROPIC)
     messages = [
         ChatMessage("assistant", "Welcome! (a greeting stored before the user spoke)"),
         ChatMessage("system", "Extra instructions."),
@@ -89,7 +96,7 @@ async def test_messages_are_normalised_for_anthropic(
         ChatMessage("user", "Third"),
     ]
 
-    await model.complete(model="m", system="Base prompt.", messages=messages)
+    await complete(model, model="m", system="Base prompt.", messages=messages)
 
     [request] = fake_provider.requests
     assert request.body["system"] == "Base prompt.\n\nExtra instructions."
@@ -110,9 +117,9 @@ async def test_retries_transient_statuses(
     status: int, make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(ErrorReply(status, retry_after=0), Reply("ok"))
-    model = make_registry().get(AIProvider.ANTHROPIC)
+    model = make_registry().client(AIProvider.ANTHROPIC)
 
-    completion = await model.complete(model="m", system=None, messages=HELLO)
+    completion = await complete(model, model="m", system=None, messages=HELLO)
 
     assert completion.text == "ok"
     assert completion.attempts == 2
@@ -123,10 +130,10 @@ async def test_gives_up_after_max_attempts(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(*[ErrorReply(500)] * 3, Reply("too late"))
-    model = make_registry(ai_max_attempts=3).get(AIProvider.ANTHROPIC)
+    model = make_registry(ai_max_attempts=3).client(AIProvider.ANTHROPIC)
 
     with pytest.raises(ProviderError) as caught:
-        await model.complete(model="m", system=None, messages=HELLO)
+        await complete(model, model="m", system=None, messages=HELLO)
 
     assert str(caught.value) == "Anthropic returned HTTP 500"
     assert len(fake_provider.requests) == 3
@@ -137,7 +144,7 @@ async def test_client_errors_are_not_retried(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(ErrorReply(400), Reply("never"))
-    model = make_registry().get(AIProvider.ANTHROPIC)
+    model = make_registry().client(AIProvider.ANTHROPIC)
 
     with pytest.raises(ProviderError) as caught:
         await collect(model.stream(model="m", system=None, messages=HELLO))
@@ -150,7 +157,7 @@ async def test_an_overloaded_event_before_any_delta_is_retried(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(Reply("lost", error_event_after=0), Reply("fine"))
-    model = make_registry().get(AIProvider.ANTHROPIC)
+    model = make_registry().client(AIProvider.ANTHROPIC)
 
     deltas, finished = await collect(model.stream(model="m", system=None, messages=HELLO))
 
@@ -162,7 +169,7 @@ async def test_an_error_event_after_a_delta_is_final(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(Reply("one two three", error_event_after=1), Reply("never"))
-    model = make_registry().get(AIProvider.ANTHROPIC)
+    model = make_registry().client(AIProvider.ANTHROPIC)
     deltas, error = await deltas_then_error(model.stream(model="m", system=None, messages=HELLO))
 
     assert deltas == ["one "]
@@ -174,7 +181,7 @@ async def test_a_dropped_stream_after_a_delta_is_not_retried(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(Reply("one two three", fail_after=1), Reply("never"))
-    model = make_registry().get(AIProvider.ANTHROPIC)
+    model = make_registry().client(AIProvider.ANTHROPIC)
 
     with pytest.raises(ProviderError) as caught:
         await collect(model.stream(model="m", system=None, messages=HELLO))
@@ -187,7 +194,7 @@ async def test_a_hung_stream_times_out(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(Hang())
-    model = make_registry(ai_request_timeout_seconds=0.2, ai_max_attempts=1).get(
+    model = make_registry(ai_request_timeout_seconds=0.2, ai_max_attempts=1).client(
         AIProvider.ANTHROPIC
     )
 
@@ -203,7 +210,7 @@ async def test_cancelling_the_consumer_closes_the_connection(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(Reply("a b c d e f g h i j", chunk_delay=0.05))
-    model = make_registry().get(AIProvider.ANTHROPIC)
+    model = make_registry().client(AIProvider.ANTHROPIC)
     got_a_delta = asyncio.Event()
 
     async def consume() -> None:
@@ -224,10 +231,10 @@ async def test_error_messages_never_contain_the_key(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(ErrorReply(401, message=f"invalid x-api-key: {ANTHROPIC_KEY}"))
-    model = make_registry().get(AIProvider.ANTHROPIC)
+    model = make_registry().client(AIProvider.ANTHROPIC)
 
     with pytest.raises(ProviderError) as caught:
-        await model.complete(model="m", system=None, messages=HELLO)
+        await complete(model, model="m", system=None, messages=HELLO)
 
     assert str(caught.value) == "Anthropic returned HTTP 401"
     assert ANTHROPIC_KEY not in repr(caught.value)

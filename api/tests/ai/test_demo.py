@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from parley.ai import AIProvider, ChatMessage, Delta, ProviderRegistry
-from parley.ai.demo import chunk_text, demo_reply
-from tests.ai.conftest import MakeSettings, collect
+from parley.ai.demo import chunk_text, demo_reply, estimate_tokens
+from tests.ai.conftest import MakeSettings, collect, complete
 
 QUESTION = [ChatMessage("user", "How do I   reverse a list\nin Python?")]
 
@@ -21,9 +21,9 @@ async def demo(make_settings: MakeSettings) -> AsyncIterator[ProviderRegistry]:
     await registry.aclose()
 
 
-async def test_complete_is_a_helpful_markdown_reply(demo: ProviderRegistry) -> None:
-    completion = await demo.get(AIProvider.DEMO).complete(
-        model="demo-1", system="Be nice.", messages=QUESTION
+async def test_the_reply_is_helpful_markdown(demo: ProviderRegistry) -> None:
+    completion = await complete(
+        demo.client(AIProvider.DEMO), model="demo-1", system="Be nice.", messages=QUESTION
     )
 
     text = completion.text
@@ -45,17 +45,17 @@ async def test_complete_is_a_helpful_markdown_reply(demo: ProviderRegistry) -> N
     assert completion.usage.completion_tokens > 50
 
 
-async def test_stream_matches_complete(demo: ProviderRegistry) -> None:
-    model = demo.get(AIProvider.DEMO)
+async def test_the_stream_is_the_reply_in_few_word_pieces(demo: ProviderRegistry) -> None:
+    model = demo.client(AIProvider.DEMO)
 
-    completion = await model.complete(model="demo-1", system=None, messages=QUESTION)
-    deltas, finished = await collect(model.stream(model="demo-1", system=None, messages=QUESTION))
+    deltas, facts = await collect(model.stream(model="demo-1", system=None, messages=QUESTION))
 
-    assert "".join(deltas) == completion.text
+    assert "".join(deltas) == demo_reply(QUESTION)
     assert len(deltas) > 20
     assert all(1 <= len(d.split()) <= 3 for d in deltas)
-    assert finished.usage == completion.usage
-    assert finished.finish_reason == "stop"
+    assert facts.usage is not None
+    assert facts.usage.completion_tokens == estimate_tokens(demo_reply(QUESTION))
+    assert facts.finish_reason == "stop"
 
 
 async def test_the_reply_is_deterministic() -> None:
@@ -81,7 +81,7 @@ def test_chunks_join_back_to_the_text(text: str) -> None:
 
 async def test_stream_can_be_stopped(make_settings: MakeSettings) -> None:
     registry = ProviderRegistry(make_settings(demo_stream_delay_ms=20))
-    model = registry.get(AIProvider.DEMO)
+    model = registry.client(AIProvider.DEMO)
     seen = 0
 
     async def consume() -> None:

@@ -11,7 +11,7 @@ import structlog
 from structlog.testing import capture_logs
 
 from parley.ai import AIProvider, ChatMessage, ProviderError, resilient, retry
-from tests.ai.conftest import ALL_KEYS, MakeRegistry, collect
+from tests.ai.conftest import ALL_KEYS, MakeRegistry, collect, complete
 from tests.fakes.provider_server import ErrorReply, FakeProviderServer, Reply
 
 Logs = list[MutableMapping[str, Any]]
@@ -39,20 +39,19 @@ def assert_no_secrets(logs: Logs) -> None:
         assert key not in text
 
 
-async def test_a_completion_logs_one_line(
+async def test_a_reply_logs_one_line(
     logs: Logs, make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(Reply("answer", prompt_tokens=5, completion_tokens=2))
 
-    await (
-        make_registry().get(AIProvider.OPENAI).complete(model="m", system="sys", messages=MESSAGES)
+    await complete(
+        make_registry().client(AIProvider.OPENAI), model="m", system="sys", messages=MESSAGES
     )
 
     [entry] = calls(logs)
     assert entry["log_level"] == "info"
     assert entry["provider"] == "OPENAI"
     assert entry["model"] == "m"
-    assert entry["stream"] is False
     assert entry["outcome"] == "ok"
     assert entry["attempts"] == 1
     assert (entry["prompt_tokens"], entry["completion_tokens"]) == (5, 2)
@@ -67,12 +66,13 @@ async def test_a_stream_logs_one_line_with_time_to_first_token(
     fake_provider.script(ErrorReply(429, retry_after=0), Reply("a b c", completion_tokens=3))
 
     await collect(
-        make_registry().get(AIProvider.ANTHROPIC).stream(model="m", system=None, messages=MESSAGES)
+        make_registry()
+        .client(AIProvider.ANTHROPIC)
+        .stream(model="m", system=None, messages=MESSAGES)
     )
 
     [entry] = calls(logs)
     assert entry["outcome"] == "ok"
-    assert entry["stream"] is True
     assert entry["attempts"] == 2
     assert entry["completion_tokens"] == 3
     assert isinstance(entry["ttft_ms"], int)
@@ -86,10 +86,11 @@ async def test_a_failure_logs_a_warning(
     fake_provider.script(*[ErrorReply(503, message=f"upstream says {ALL_KEYS[0]}")] * 2)
 
     with pytest.raises(ProviderError):
-        await (
-            make_registry(ai_max_attempts=2)
-            .get(AIProvider.GROK)
-            .complete(model="m", system=None, messages=MESSAGES)
+        await complete(
+            make_registry(ai_max_attempts=2).client(AIProvider.GROK),
+            model="m",
+            system=None,
+            messages=MESSAGES,
         )
 
     [entry] = calls(logs)
@@ -106,7 +107,7 @@ async def test_a_cancelled_stream_logs_cancelled(
 ) -> None:
     fake_provider.script(Reply("a b c d e f", chunk_delay=0.05))
     stream = (
-        make_registry().get(AIProvider.OPENAI).stream(model="m", system=None, messages=MESSAGES)
+        make_registry().client(AIProvider.OPENAI).stream(model="m", system=None, messages=MESSAGES)
     )
 
     await anext(stream)
@@ -118,12 +119,12 @@ async def test_a_cancelled_stream_logs_cancelled(
 
 
 async def test_the_demo_provider_logs_too(logs: Logs, make_registry: MakeRegistry) -> None:
-    model = make_registry().get(AIProvider.DEMO)
+    model = make_registry().client(AIProvider.DEMO)
 
     await asyncio.gather(
-        model.complete(model="demo-1", system=None, messages=MESSAGES),
+        complete(model, model="demo-1", system=None, messages=MESSAGES),
         collect(model.stream(model="demo-1", system=None, messages=MESSAGES)),
     )
 
-    assert sorted(e["stream"] for e in calls(logs)) == [False, True]
+    assert [e["outcome"] for e in calls(logs)] == ["ok", "ok"]
     assert_no_secrets(logs)

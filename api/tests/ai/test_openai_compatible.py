@@ -14,6 +14,7 @@ from tests.ai.conftest import (
     XAI_KEY,
     MakeRegistry,
     collect,
+    complete,
     deltas_then_error,
 )
 from tests.fakes.provider_server import ErrorReply, FakeProviderServer, Hang, Reply
@@ -47,15 +48,16 @@ def case(request: pytest.FixtureRequest) -> Case:
     return result
 
 
-async def test_complete(
+async def test_a_whole_reply(
     case: Case, make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(
         Reply("Hi! How can I help?", prompt_tokens=21, completion_tokens=7, model="served-model")
     )
-    model = make_registry(ai_max_output_tokens=321).get(case.provider)
+    model = make_registry(ai_max_output_tokens=321).client(case.provider)
 
-    completion = await model.complete(
+    completion = await complete(
+        model,
         model="requested-model",
         system="You are terse.",
         messages=[ChatMessage("user", "Hello"), ChatMessage("assistant", "Hi"), *HELLO],
@@ -72,7 +74,7 @@ async def test_complete(
     assert request.path == case.path
     assert request.headers["authorization"] == case.authorization
     assert request.body["model"] == "requested-model"
-    assert not request.stream
+    assert request.stream
     # The system prompt goes first, as a system message.
     assert request.messages == [
         {"role": "system", "content": "You are terse."},
@@ -90,7 +92,7 @@ async def test_stream(
 ) -> None:
     text = "Streaming works, one piece at a time."
     fake_provider.script(Reply(text, chunks=5, prompt_tokens=9, completion_tokens=8))
-    model = make_registry().get(case.provider)
+    model = make_registry().client(case.provider)
 
     deltas, finished = await collect(model.stream(model="m", system=None, messages=HELLO))
 
@@ -114,9 +116,9 @@ async def test_retries_a_rate_limit_then_succeeds(
     case: Case, make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(ErrorReply(429, retry_after=0), Reply("ok"))
-    model = make_registry().get(case.provider)
+    model = make_registry().client(case.provider)
 
-    completion = await model.complete(model="m", system=None, messages=HELLO)
+    completion = await complete(model, model="m", system=None, messages=HELLO)
 
     assert completion.text == "ok"
     assert completion.attempts == 2
@@ -127,10 +129,10 @@ async def test_gives_up_after_max_attempts(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(ErrorReply(500), ErrorReply(500), ErrorReply(500), Reply("too late"))
-    model = make_registry(ai_max_attempts=3).get(AIProvider.OPENAI)
+    model = make_registry(ai_max_attempts=3).client(AIProvider.OPENAI)
 
     with pytest.raises(ProviderError) as caught:
-        await model.complete(model="m", system=None, messages=HELLO)
+        await complete(model, model="m", system=None, messages=HELLO)
 
     assert caught.value.status == 500
     assert caught.value.retryable
@@ -146,7 +148,7 @@ async def test_stream_retries_5xx_before_the_first_delta(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(ErrorReply(503), Reply("recovered", chunks=2))
-    model = make_registry().get(AIProvider.GROK)
+    model = make_registry().client(AIProvider.GROK)
 
     deltas, finished = await collect(model.stream(model="m", system=None, messages=HELLO))
 
@@ -159,10 +161,10 @@ async def test_client_errors_are_not_retried(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(ErrorReply(400), Reply("never"))
-    model = make_registry().get(AIProvider.OPENAI)
+    model = make_registry().client(AIProvider.OPENAI)
 
     with pytest.raises(ProviderError) as caught:
-        await model.complete(model="m", system=None, messages=HELLO)
+        await complete(model, model="m", system=None, messages=HELLO)
 
     assert caught.value.status == 400
     assert not caught.value.retryable
@@ -173,10 +175,10 @@ async def test_retry_after_longer_than_the_policy_allows_fails_fast(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(ErrorReply(429, retry_after=30), Reply("never"))
-    model = make_registry(ai_retry_max_delay_seconds=0.5).get(AIProvider.OPENAI)
+    model = make_registry(ai_retry_max_delay_seconds=0.5).client(AIProvider.OPENAI)
 
     with pytest.raises(ProviderError) as caught:
-        await model.complete(model="m", system=None, messages=HELLO)
+        await complete(model, model="m", system=None, messages=HELLO)
 
     assert caught.value.status == 429
     assert caught.value.retry_after == 30
@@ -187,7 +189,7 @@ async def test_a_stream_that_fails_after_a_delta_is_not_retried(
     case: Case, make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(Reply("one two three four", fail_after=2), Reply("never"))
-    model = make_registry().get(case.provider)
+    model = make_registry().client(case.provider)
     deltas, error = await deltas_then_error(model.stream(model="m", system=None, messages=HELLO))
 
     assert deltas == ["one ", "two "]
@@ -199,7 +201,7 @@ async def test_a_stream_that_fails_before_any_delta_is_retried(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(Reply("lost", fail_after=0), Reply("second time lucky"))
-    model = make_registry().get(AIProvider.OPENAI)
+    model = make_registry().client(AIProvider.OPENAI)
 
     deltas, finished = await collect(model.stream(model="m", system=None, messages=HELLO))
 
@@ -212,10 +214,12 @@ async def test_a_hung_request_times_out(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(Hang(), Hang())
-    model = make_registry(ai_request_timeout_seconds=0.2, ai_max_attempts=2).get(AIProvider.OPENAI)
+    model = make_registry(ai_request_timeout_seconds=0.2, ai_max_attempts=2).client(
+        AIProvider.OPENAI
+    )
 
     with pytest.raises(ProviderError) as caught:
-        await model.complete(model="m", system=None, messages=HELLO)
+        await complete(model, model="m", system=None, messages=HELLO)
 
     assert caught.value.kind == "timeout"
     assert str(caught.value) == "OpenAI request timed out"
@@ -228,7 +232,7 @@ async def test_a_stream_that_stalls_after_a_delta_times_out_without_retry(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(Reply("one two three", stall_after=1), Reply("never"))
-    model = make_registry(ai_request_timeout_seconds=0.2).get(AIProvider.GEMINI)
+    model = make_registry(ai_request_timeout_seconds=0.2).client(AIProvider.GEMINI)
     deltas, error = await deltas_then_error(model.stream(model="m", system=None, messages=HELLO))
 
     assert deltas == ["one "]
@@ -240,7 +244,7 @@ async def test_closing_a_stream_closes_the_connection(
     case: Case, make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(Reply("a b c d e f g h i j", chunk_delay=0.05))
-    model = make_registry().get(case.provider)
+    model = make_registry().client(case.provider)
 
     stream = model.stream(model="m", system=None, messages=HELLO)
     first = await anext(stream)
@@ -255,7 +259,7 @@ async def test_cancelling_the_consumer_closes_the_connection(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(Reply("a b c d e f g h i j", chunk_delay=0.05))
-    model = make_registry().get(AIProvider.OPENAI)
+    model = make_registry().client(AIProvider.OPENAI)
     got_a_delta = asyncio.Event()
 
     async def consume() -> None:
@@ -276,7 +280,7 @@ async def test_cancelling_while_waiting_for_the_first_byte(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.script(Reply("slow", first_byte_delay=5))
-    model = make_registry().get(AIProvider.OPENAI)
+    model = make_registry().client(AIProvider.OPENAI)
 
     task = asyncio.create_task(collect(model.stream(model="m", system=None, messages=HELLO)))
     await fake_provider.wait_for(lambda rs: len(rs) == 1)
@@ -293,10 +297,10 @@ async def test_error_messages_never_contain_the_key(
 ) -> None:
     key = case.authorization.removeprefix("Bearer ")
     fake_provider.script(ErrorReply(401, message=f"Incorrect API key provided: {key}"))
-    model = make_registry().get(case.provider)
+    model = make_registry().client(case.provider)
 
     with pytest.raises(ProviderError) as caught:
-        await model.complete(model="m", system=None, messages=HELLO)
+        await complete(model, model="m", system=None, messages=HELLO)
 
     error = caught.value
     assert str(error) == f"{case.provider.display_name} returned HTTP 401"
@@ -310,7 +314,7 @@ async def test_many_concurrent_streams_share_the_client(
     make_registry: MakeRegistry, fake_provider: FakeProviderServer
 ) -> None:
     fake_provider.reset(default=Reply("one two three four five", chunk_delay=0.01))
-    model = make_registry().get(AIProvider.OPENAI)
+    model = make_registry().client(AIProvider.OPENAI)
 
     results = await asyncio.gather(
         *(collect(model.stream(model="m", system=None, messages=HELLO)) for _ in range(100))

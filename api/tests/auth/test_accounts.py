@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.client import REGISTER, GraphQLClient
+from tests.support.graphql import REGISTER, GraphQLClient
 
 LOGIN = """
 mutation Login($input: LoginInput!) {
@@ -83,7 +83,7 @@ async def test_wrong_password_and_unknown_email_answer_the_same(client: GraphQLC
 async def test_password_is_stored_as_bcrypt_hash(client: GraphQLClient, server: object) -> None:
     from sqlalchemy import text
 
-    from tests.conftest import LiveServer
+    from tests.support.servers import LiveServer
 
     assert isinstance(server, LiveServer)
     await client.register(email="ada@example.com", password="correct horse")

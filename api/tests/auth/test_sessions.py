@@ -10,7 +10,7 @@ import uuid
 import jwt
 from redis.asyncio import Redis
 
-from tests.client import GraphQLClient
+from tests.support.graphql import GraphQLClient
 
 ME = "{ me { id } }"
 REFRESH = """

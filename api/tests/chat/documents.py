@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.client import GraphQLClient
+from tests.support.graphql import GraphQLClient
 
 MESSAGE_FIELDS = "id conversationId role content status tokensUsed metadata createdAt"
 CONVERSATION_FIELDS = "id title aiProvider aiModel systemPrompt createdAt updatedAt"

@@ -17,9 +17,10 @@ from tests.chat.documents import (
     create_conversation,
     send,
 )
-from tests.client import GraphQLClient
-from tests.conftest import LiveServer, StatementCounter, make_settings
 from tests.fakes.provider_server import FakeProviderServer
+from tests.support.graphql import GraphQLClient
+from tests.support.servers import LiveServer, make_settings
+from tests.support.sql import StatementCounter
 
 PROVIDERS = "{ providers { provider displayName configured defaultModel models isDefault } }"
 

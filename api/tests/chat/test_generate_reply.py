@@ -11,9 +11,9 @@ from sqlalchemy import text
 
 from parley.main import create_app
 from tests.chat.documents import GENERATE, create_conversation
-from tests.client import GraphQLClient, Socket
-from tests.conftest import LiveServer, make_settings
 from tests.fakes.provider_server import ErrorReply, FakeProviderServer, Reply
+from tests.support.graphql import GraphQLClient, Socket
+from tests.support.servers import LiveServer, make_settings
 
 
 async def _next_payload(socket: Socket, op_id: str) -> dict[str, Any]:
@@ -29,7 +29,10 @@ async def _message_row(server: LiveServer, message_id: str) -> dict[str, Any]:
     async with server.state.engine.connect() as conn:
         row = (
             await conn.execute(
-                text("SELECT content, status, tokens_used, metadata FROM messages WHERE id = :id"),
+                text(
+                    "SELECT content, status, prompt_tokens + completion_tokens AS tokens_used,"
+                    " attempts, ttft_ms, error FROM messages WHERE id = :id"
+                ),
                 {"id": uuid.UUID(message_id)},
             )
         ).one()
@@ -92,11 +95,13 @@ async def test_streams_started_deltas_completed_in_order(
     assert (await socket.receive())["type"] == "complete"
 
     row = await _message_row(server, reply_id)
-    assert (row["content"], row["status"], row["tokens_used"]) == (
+    assert (row["content"], row["status"], row["tokens_used"], row["attempts"]) == (
         "one two three four five",
         "COMPLETE",
         12,
+        1,
     )
+    assert row["ttft_ms"] is not None
     assert fake_provider.requests[0].body["stream_options"] == {"include_usage": True}
     await socket.close()
 
@@ -256,5 +261,5 @@ async def test_replies_left_streaming_by_a_crash_are_failed_at_start_up(
     stale_row = await _message_row(server, str(stale))
     assert stale_row["status"] == "FAILED"
     assert stale_row["content"] == "half a rep"
-    assert stale_row["metadata"]["error"]
+    assert stale_row["error"]
     assert (await _message_row(server, str(fresh)))["status"] == "STREAMING"

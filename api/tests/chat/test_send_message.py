@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import text
 
 from tests.chat.documents import CONVERSATION, create_conversation, send
-from tests.client import GraphQLClient
-from tests.conftest import LiveServer
 from tests.fakes.provider_server import ErrorReply, FakeProviderServer, Reply
+from tests.support.graphql import GraphQLClient
+from tests.support.servers import LiveServer
 
 OPENAI_COMPATIBLE = ["OPENAI", "GEMINI", "GROK", "OLLAMA"]
 

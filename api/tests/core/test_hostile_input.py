@@ -15,9 +15,9 @@ from websockets.exceptions import ConnectionClosed
 
 from parley.main import create_app
 from tests.chat.documents import CREATE, GENERATE, LIST, UPDATE, create_conversation
-from tests.client import GraphQLClient, Socket
-from tests.conftest import LiveServer, make_settings
 from tests.fakes.provider_server import FakeProviderServer
+from tests.support.graphql import GraphQLClient, Socket
+from tests.support.servers import LiveServer, make_settings
 
 NUL = "a\x00b"
 SURROGATE = "a\ud800b"

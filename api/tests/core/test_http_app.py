@@ -8,9 +8,9 @@ import httpx
 import pytest
 
 from parley.main import create_app
-from tests.client import GraphQLClient
-from tests.conftest import LiveServer, make_settings
 from tests.fakes.provider_server import FakeProviderServer
+from tests.support.graphql import GraphQLClient
+from tests.support.servers import LiveServer, make_settings
 
 
 async def test_health_check_reports_ok(client: GraphQLClient) -> None:

@@ -11,9 +11,9 @@ from sqlalchemy import text
 
 from parley.main import create_app
 from tests.chat.documents import CREATE, SEND
-from tests.client import REGISTER
-from tests.conftest import LiveServer, make_settings
 from tests.fakes.provider_server import FakeProviderServer
+from tests.support.graphql import REGISTER
+from tests.support.servers import LiveServer, make_settings
 
 PASSWORD = "hunter2-but-longer"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,21 +13,25 @@ import asyncpg
 import pytest
 
 from parley.local_setup import create_database, drop_database
-from tests.conftest import API_DIR
+from tests.support.servers import API_DIR
 
 URL = os.environ.get(
     "TEST_MIGRATIONS_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/parley_migrations_test"
 )
 
 
-def migrate(target: str) -> None:
+def migrate(target: str, direction: str = "upgrade") -> None:
     subprocess.run(
-        [sys.executable, "-m", "alembic", "upgrade", target],
+        [sys.executable, "-m", "alembic", direction, target],
         cwd=API_DIR,
         env={**os.environ, "DATABASE_URL": URL},
         check=True,
         capture_output=True,
     )
+
+
+def downgrade(target: str) -> None:
+    migrate(target, "downgrade")
 
 
 @pytest.fixture
@@ -61,3 +66,58 @@ async def test_emails_take_their_compatibility_form_unless_it_collides(
     assert emails[fullwidth] == "ben@example.com"
     assert emails[taken_twin] == "\uff43y@example.com"  # left for an operator to merge
     assert len(emails) == 3
+
+
+async def test_generation_facts_move_from_json_to_columns_and_back(
+    db: asyncpg.Connection,
+) -> None:
+    migrate("0003")
+    user_id = await _add_user(db, "gen@example.com")
+    conversation_id, reply_id = uuid.uuid4(), uuid.uuid4()
+    await db.execute(
+        "INSERT INTO conversations (id, user_id, ai_provider, ai_model)"
+        " VALUES ($1, $2, 'OPENAI', 'm')",
+        conversation_id,
+        user_id,
+    )
+    metadata = {
+        "provider": "OPENAI",
+        "model": "gpt-x",
+        "promptTokens": 11,
+        "completionTokens": 5,
+        "finishReason": "stop",
+        "latencyMs": 120,
+        "ttftMs": 30,
+        "error": "cut",
+        "errorStatus": 502,
+    }
+    await db.execute(
+        "INSERT INTO messages (id, conversation_id, role, content, status, tokens_used, metadata)"
+        " VALUES ($1, $2, 'ASSISTANT', 'hi', 'FAILED', 16, $3::jsonb)",
+        reply_id,
+        conversation_id,
+        json.dumps(metadata),
+    )
+    migrate("0004")
+    row = await db.fetchrow("SELECT * FROM messages WHERE id = $1", reply_id)
+    assert row is not None
+    assert (row["provider"], row["model"], row["prompt_tokens"], row["completion_tokens"]) == (
+        "OPENAI",
+        "gpt-x",
+        11,
+        5,
+    )
+    assert (row["latency_ms"], row["ttft_ms"], row["finish_reason"], row["attempts"]) == (
+        120,
+        30,
+        "stop",
+        1,
+    )
+    assert (row["error"], row["error_status"], row["content"]) == ("cut", 502, "hi")
+    assert "metadata" not in dict(row)
+
+    downgrade("0003")
+    back = await db.fetchrow("SELECT tokens_used, metadata FROM messages WHERE id = $1", reply_id)
+    assert back is not None
+    assert back["tokens_used"] == 16
+    assert json.loads(back["metadata"]) == metadata

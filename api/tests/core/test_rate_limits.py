@@ -8,9 +8,9 @@ import pytest
 
 from parley.main import create_app
 from tests.chat.documents import GENERATE, create_conversation, send
-from tests.client import GraphQLClient, Socket
-from tests.conftest import LiveServer, make_settings
 from tests.fakes.provider_server import FakeProviderServer
+from tests.support.graphql import GraphQLClient, Socket
+from tests.support.servers import LiveServer, make_settings
 
 LOGIN = "mutation($i: LoginInput!) { login(input: $i) { accessToken } }"
 BAD_LOGIN = {"i": {"email": "nobody@example.com", "password": "wrong password"}}

@@ -9,9 +9,10 @@ from redis.asyncio import Redis
 
 from parley.main import create_app
 from tests.chat.documents import CONVERSATION, LIST, UPDATE, create_conversation, send
-from tests.client import GraphQLClient
-from tests.conftest import LiveServer, StatementCounter, make_settings
 from tests.fakes.provider_server import FakeProviderServer
+from tests.support.graphql import GraphQLClient
+from tests.support.servers import LiveServer, make_settings
+from tests.support.sql import StatementCounter
 
 
 async def test_repeated_list_is_served_without_sql_and_writes_are_seen_at_once(

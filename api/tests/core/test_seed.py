@@ -7,8 +7,8 @@ from sqlalchemy import text
 from parley.auth.passwords import PasswordHasher
 from parley.seed import DEMO_PASSWORD, seed
 from tests.chat.documents import LIST
-from tests.client import GraphQLClient
-from tests.conftest import LiveServer
+from tests.support.graphql import GraphQLClient
+from tests.support.servers import LiveServer
 
 LOGIN = "mutation($i: LoginInput!) { login(input: $i) { accessToken } }"
 
@@ -30,10 +30,10 @@ async def test_seed_is_idempotent_and_the_demo_user_can_sign_in(
     server: LiveServer, client: GraphQLClient
 ) -> None:
     hasher = PasswordHasher(4)
-    async with server.state.sessions() as db:
+    async with server.state.db_sessions() as db:
         added = await seed(db, hasher)
     first = await _counts(server)
-    async with server.state.sessions() as db:
+    async with server.state.db_sessions() as db:
         assert await seed(db, hasher) == 0
     assert added == sum(first)
     assert await _counts(server) == first

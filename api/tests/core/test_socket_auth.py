@@ -7,8 +7,8 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.typing import Origin, Subprotocol
 
-from tests.client import GraphQLClient, Socket
-from tests.conftest import LiveServer
+from tests.support.graphql import GraphQLClient, Socket
+from tests.support.servers import LiveServer
 
 ME = "query { me { email } }"
 

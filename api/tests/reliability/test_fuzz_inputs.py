@@ -29,9 +29,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parley.graphql.schema import build_schema
-from tests.client import REGISTER
 from tests.fakes.provider_server import FakeProviderServer
-from tests.threaded_server import ThreadedServer
+from tests.support.graphql import REGISTER
+from tests.support.threaded_server import ThreadedServer
 
 SCHEMA = build_schema()._schema
 # logout would revoke the session the other cases sign in with.

@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from parley.main import create_app
 from tests.chat.documents import GENERATE, LIST, create_conversation, send
-from tests.client import GraphQLClient, Socket
-from tests.conftest import LiveServer, free_port, make_settings
 from tests.fakes.provider_server import FakeProviderServer, Hang, Reply
+from tests.support.graphql import GraphQLClient, Socket
+from tests.support.servers import LiveServer, free_port, make_settings
 
 LOGIN = "mutation($i: LoginInput!) { login(input: $i) { accessToken } }"
 CREDENTIALS = {"i": {"email": "ada@example.com", "password": "correct horse"}}

@@ -12,9 +12,9 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from parley.graphql.export import DEFAULT_PATH
-from tests.client import REGISTER
 from tests.fakes.provider_server import FakeProviderServer
-from tests.threaded_server import ThreadedServer
+from tests.support.graphql import REGISTER
+from tests.support.threaded_server import ThreadedServer
 
 schema = schemathesis.graphql.from_path(DEFAULT_PATH)
 

@@ -1,4 +1,5 @@
-"""Login sessions and the access-token blacklist, in Redis with TTLs so they expire by themselves.
+"""Login sessions (one per sign-in; not database sessions) and the access-token blacklist,
+in Redis with TTLs so they expire by themselves.
 
 A session is one login. It remembers the one refresh token (by `jti`) that may be spent next;
 spending any other token of the session means it was stolen or replayed, so the whole session goes.
@@ -43,7 +44,7 @@ def _blacklist_key(jti: str) -> str:
     return f"auth:blacklist:{jti}"
 
 
-class SessionStore:
+class LoginSessions:
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
         self._rotate = redis.register_script(_ROTATE)

@@ -9,8 +9,8 @@ import time
 import uvicorn
 
 from parley.main import create_app
-from tests.conftest import free_port, make_settings
 from tests.fakes.provider_server import FakeProviderServer
+from tests.support.servers import free_port, make_settings
 
 
 class ThreadedServer:

@@ -1,6 +1,6 @@
 """Every table, imported in one place for Alembic and the test bootstrap."""
 
-from parley.auth.models import User
-from parley.chat.models import Conversation, Message
+from parley.auth.tables import User
+from parley.chat.tables import Conversation, Message
 
 __all__ = ["Conversation", "Message", "User"]

@@ -1,20 +1,22 @@
+"""The chat domain's tables: conversations and their messages."""
+
 from __future__ import annotations
 
 import datetime as dt
 import enum
 import uuid
-from typing import Any
 
 from sqlalchemy import DateTime, Enum, ForeignKey, Index, Integer, String, Text, func, text
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from parley.ai.providers import AIProvider
 from parley.db import Base, TimestampMixin, new_id
 
+MODEL_NAME_MAX_CHARS = 100
+TITLE_COLUMN_CHARS = 200
+
 
 class MessageRole(enum.StrEnum):
-    SYSTEM = "SYSTEM"
     USER = "USER"
     ASSISTANT = "ASSISTANT"
 
@@ -38,9 +40,9 @@ class Conversation(TimestampMixin, Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # NULL until the first message names it (the API shows a placeholder meanwhile).
-    title: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(TITLE_COLUMN_CHARS))
     ai_provider: Mapped[AIProvider] = mapped_column(_enum(AIProvider, "ai_provider"))
-    ai_model: Mapped[str] = mapped_column(String(100))
+    ai_model: Mapped[str] = mapped_column(String(MODEL_NAME_MAX_CHARS))
     system_prompt: Mapped[str | None] = mapped_column(Text)
 
 
@@ -62,11 +64,24 @@ class Message(Base):
     role: Mapped[MessageRole] = mapped_column(_enum(MessageRole, "message_role"))
     content: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[MessageStatus] = mapped_column(_enum(MessageStatus, "message_status"))
-    tokens_used: Mapped[int | None] = mapped_column(Integer)
-    # `metadata` is reserved on declarative classes, hence the attribute name.
-    meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSONB, default=dict)
     # Set by the app, not the database: a user message and its reply are written in one
     # transaction, where now() would give both the same instant and an ambiguous order.
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+    # Generation facts: NULL for user messages; provider, model and attempts are set when a
+    # reply starts, the rest when it ends.
+    provider: Mapped[AIProvider | None] = mapped_column(_enum(AIProvider, "message_provider"))
+    model: Mapped[str | None] = mapped_column(String(MODEL_NAME_MAX_CHARS))
+    prompt_tokens: Mapped[int | None] = mapped_column(Integer)
+    completion_tokens: Mapped[int | None] = mapped_column(Integer)
+    latency_ms: Mapped[int | None] = mapped_column(Integer)
+    ttft_ms: Mapped[int | None] = mapped_column(Integer)
+    finish_reason: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int | None] = mapped_column(Integer)
+    fallback_from: Mapped[AIProvider | None] = mapped_column(
+        _enum(AIProvider, "message_fallback_from")
+    )
+    error: Mapped[str | None] = mapped_column(Text)
+    error_status: Mapped[int | None] = mapped_column(Integer)
