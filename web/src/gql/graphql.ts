@@ -26,6 +26,7 @@ export type LoginInput = {
 
 export type MessageRole =
   | 'ASSISTANT'
+  /** Reserved: a conversation keeps its instructions as `systemPrompt`, so no stored message has this role. */
   | 'SYSTEM'
   | 'USER';
 
