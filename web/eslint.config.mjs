@@ -23,4 +23,21 @@ export default defineConfig([
       ],
     },
   },
+  {
+    // Components are the app's building blocks: features use them, never the other way round.
+    files: ["src/components/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/features/*", "**/features/*"],
+              message: "Components must not import features: pass what they need as props.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 ]);

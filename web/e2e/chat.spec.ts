@@ -103,8 +103,12 @@ test("rename inline and delete with confirmation", async ({ page }) => {
   await input.fill("New title");
   await input.press("Enter");
   await expect(nav.getByRole("link", { name: "New title" })).toBeVisible();
+  // The open conversation is the same one in the cache: its header follows at once.
+  await expect(page.getByRole("heading", { level: 1, name: "New title" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Old title" })).toHaveCount(0);
   await page.reload();
   await expect(conversations(page).getByRole("link", { name: "New title" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "New title" })).toBeVisible();
 
   await conversations(page).getByRole("button", { name: "Delete New title" }).click();
   const confirm = page.getByRole("alertdialog", { name: "Delete this conversation?" });

@@ -18,6 +18,8 @@ export ANTHROPIC_API_KEY="fake-key" ANTHROPIC_BASE_URL="http://127.0.0.1:${E2E_F
 export OPENAI_API_KEY="fake-key" OPENAI_BASE_URL="http://127.0.0.1:9/v1"
 export GEMINI_API_KEY="" XAI_API_KEY="" OLLAMA_BASE_URL=""
 export AI_MAX_ATTEMPTS=1 AI_CONNECT_TIMEOUT_SECONDS=2
+# Not the default (200): the web app must use the limit the API serves (e2e/limits.spec.ts).
+export TITLE_MAX_CHARS=60
 export LOG_LEVEL=WARNING
 # Every browser here is 127.0.0.1, and the web server forwards X-Forwarded-For from there:
 # trust it, and lift the limits so parallel tests (and the 1,000-message bench seed) fit.

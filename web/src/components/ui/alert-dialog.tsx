@@ -1,96 +1,38 @@
 "use client";
 
-import { AlertDialog as AlertDialogPrimitive } from "radix-ui";
+import { AlertDialog as Primitive } from "radix-ui";
 import * as React from "react";
 import { buttonVariants } from "@/components/ui/button";
 import { cn } from "@/lib/utils";
+import { CENTERED_PANEL_CLASSES, modalHeadings, OVERLAY_CLASSES } from "./dialog";
+import { styled } from "./styled";
 
-const AlertDialog = AlertDialogPrimitive.Root;
+export { DialogFooter as AlertDialogFooter, DialogHeader as AlertDialogHeader } from "./dialog";
 
-function AlertDialogContent({
+export const AlertDialog = Primitive.Root;
+
+/** Like a dialog's, but with no close button: the user answers with one of the actions. */
+export function AlertDialogContent({
   className,
   ...props
-}: React.ComponentProps<typeof AlertDialogPrimitive.Content>) {
+}: React.ComponentProps<typeof Primitive.Content>) {
   return (
-    <AlertDialogPrimitive.Portal>
-      <AlertDialogPrimitive.Overlay className="fixed inset-0 z-50 bg-black/50" />
-      <AlertDialogPrimitive.Content
+    <Primitive.Portal>
+      <Primitive.Overlay className={OVERLAY_CLASSES} />
+      <Primitive.Content
         data-slot="alert-dialog-content"
-        className={cn(
-          "fixed top-1/2 left-1/2 z-50 grid w-full max-w-[calc(100%-2rem)] -translate-x-1/2 -translate-y-1/2 gap-4 rounded-lg border bg-background p-6 shadow-lg sm:max-w-lg",
-          className,
-        )}
+        className={cn(CENTERED_PANEL_CLASSES, className)}
         {...props}
       />
-    </AlertDialogPrimitive.Portal>
+    </Primitive.Portal>
   );
 }
 
-function AlertDialogHeader({ className, ...props }: React.ComponentProps<"div">) {
-  return <div className={cn("flex flex-col gap-2 text-left", className)} {...props} />;
-}
+const headings = modalHeadings("alert-dialog", Primitive.Title, Primitive.Description);
+export const AlertDialogTitle = headings.Title;
+export const AlertDialogDescription = headings.Description;
 
-function AlertDialogFooter({ className, ...props }: React.ComponentProps<"div">) {
-  return (
-    <div
-      className={cn("flex flex-col-reverse gap-2 sm:flex-row sm:justify-end", className)}
-      {...props}
-    />
-  );
-}
-
-function AlertDialogTitle({
-  className,
-  ...props
-}: React.ComponentProps<typeof AlertDialogPrimitive.Title>) {
-  return (
-    <AlertDialogPrimitive.Title className={cn("text-lg font-semibold", className)} {...props} />
-  );
-}
-
-function AlertDialogDescription({
-  className,
-  ...props
-}: React.ComponentProps<typeof AlertDialogPrimitive.Description>) {
-  return (
-    <AlertDialogPrimitive.Description
-      className={cn("text-sm text-muted-foreground", className)}
-      {...props}
-    />
-  );
-}
-
-function AlertDialogAction({
-  className,
-  ...props
-}: React.ComponentProps<typeof AlertDialogPrimitive.Action>) {
-  return (
-    <AlertDialogPrimitive.Action
-      className={cn(buttonVariants({ variant: "destructive" }), className)}
-      {...props}
-    />
-  );
-}
-
-function AlertDialogCancel({
-  className,
-  ...props
-}: React.ComponentProps<typeof AlertDialogPrimitive.Cancel>) {
-  return (
-    <AlertDialogPrimitive.Cancel
-      className={cn(buttonVariants({ variant: "outline" }), className)}
-      {...props}
-    />
-  );
-}
-
-export {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-};
+const destructive = buttonVariants({ variant: "destructive" });
+export const AlertDialogAction = styled(Primitive.Action, "alert-dialog-action", destructive);
+const outline = buttonVariants({ variant: "outline" });
+export const AlertDialogCancel = styled(Primitive.Cancel, "alert-dialog-cancel", outline);

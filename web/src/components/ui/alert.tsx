@@ -1,6 +1,7 @@
 import { cva, type VariantProps } from "class-variance-authority";
 import * as React from "react";
 import { cn } from "@/lib/utils";
+import { styled } from "./styled";
 
 const alertVariants = cva(
   "relative grid w-full grid-cols-[0_1fr] items-start gap-y-0.5 rounded-lg border px-4 py-3 text-sm has-[>svg]:grid-cols-[calc(var(--spacing)*4)_1fr] has-[>svg]:gap-x-3 [&>svg]:size-4 [&>svg]:translate-y-0.5 [&>svg]:text-current",
@@ -16,7 +17,7 @@ const alertVariants = cva(
   },
 );
 
-function Alert({
+export function Alert({
   className,
   variant,
   ...props
@@ -31,24 +32,14 @@ function Alert({
   );
 }
 
-function AlertTitle({ className, ...props }: React.ComponentProps<"div">) {
-  return (
-    <div
-      data-slot="alert-title"
-      className={cn("col-start-2 line-clamp-1 min-h-4 font-medium tracking-tight", className)}
-      {...props}
-    />
-  );
-}
+export const AlertTitle = styled(
+  "div",
+  "alert-title",
+  "col-start-2 line-clamp-1 min-h-4 font-medium tracking-tight",
+);
 
-function AlertDescription({ className, ...props }: React.ComponentProps<"div">) {
-  return (
-    <div
-      data-slot="alert-description"
-      className={cn("col-start-2 grid justify-items-start gap-1 text-sm", className)}
-      {...props}
-    />
-  );
-}
-
-export { Alert, AlertDescription, AlertTitle };
+export const AlertDescription = styled(
+  "div",
+  "alert-description",
+  "col-start-2 grid justify-items-start gap-1 text-sm",
+);

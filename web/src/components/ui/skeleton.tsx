@@ -1,13 +1,3 @@
-import { cn } from "@/lib/utils";
+import { styled } from "./styled";
 
-function Skeleton({ className, ...props }: React.ComponentProps<"div">) {
-  return (
-    <div
-      data-slot="skeleton"
-      className={cn("animate-pulse rounded-md bg-accent", className)}
-      {...props}
-    />
-  );
-}
-
-export { Skeleton };
+export const Skeleton = styled("div", "skeleton", "animate-pulse rounded-md bg-accent");

@@ -2,13 +2,16 @@
 
 import { AlertCircle, RotateCcw } from "lucide-react";
 import Link from "next/link";
+import { useMemo } from "react";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
-import type { StreamStatus } from "./chat-reducer";
+import { useInputLimits } from "@/lib/forms/input-limits";
 import { Composer } from "./composer";
 import { MessageList } from "./message-list";
-import { useChat } from "./use-chat";
+import { withReplies, type StreamStatus } from "./reply-reducer";
+import { useConversation } from "./use-conversation";
+import { useReply } from "./use-reply";
 
 /** What a screen reader hears as a reply progresses (the feed itself is not live). */
 const STREAM_ANNOUNCEMENT: Record<StreamStatus, string> = {
@@ -19,8 +22,11 @@ const STREAM_ANNOUNCEMENT: Record<StreamStatus, string> = {
 };
 
 export function ChatView({ conversationId }: { conversationId: string }) {
-  const { state, conversation, loadStatus, loadingOlder, loadOlder, send, stop, retry } =
-    useChat(conversationId);
+  const { conversation, messages, status, hasOlder, loadingOlder, loadOlder } =
+    useConversation(conversationId);
+  const { state, send, stop, retry } = useReply(conversationId);
+  const limits = useInputLimits();
+  const shown = useMemo(() => withReplies(messages, state.messages), [messages, state.messages]);
   const { stream } = state;
   const busy = stream.status === "sending" || stream.status === "streaming";
   const streamingMessage = stream.assistantId
@@ -29,7 +35,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
   const typing =
     stream.status === "sending" || (stream.status === "streaming" && !streamingMessage?.content);
 
-  if (loadStatus === "not-found") {
+  if (status === "not-found") {
     return (
       <div className="flex h-full flex-col items-center justify-center gap-3 p-6 text-center">
         <h1 className="text-lg font-semibold">Conversation not found</h1>
@@ -59,7 +65,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
         )}
       </div>
 
-      {loadStatus === "error" ? (
+      {status === "error" ? (
         <div className="flex flex-1 items-center justify-center p-6">
           <Alert variant="destructive" className="max-w-md">
             <AlertCircle />
@@ -70,9 +76,9 @@ export function ChatView({ conversationId }: { conversationId: string }) {
         </div>
       ) : (
         <MessageList
-          messages={state.messages}
+          messages={shown}
           typing={typing}
-          hasOlder={state.hasOlder}
+          hasOlder={hasOlder}
           loadingOlder={loadingOlder}
           onLoadOlder={loadOlder}
         />
@@ -97,7 +103,13 @@ export function ChatView({ conversationId }: { conversationId: string }) {
         {STREAM_ANNOUNCEMENT[stream.status]}
       </p>
 
-      <Composer onSend={send} onStop={stop} busy={busy} disabled={loadStatus !== "ready"} />
+      <Composer
+        onSend={send}
+        onStop={stop}
+        busy={busy}
+        disabled={status !== "ready"}
+        maxChars={limits?.messageMaxChars}
+      />
     </div>
   );
 }

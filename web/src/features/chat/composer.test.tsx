@@ -34,3 +34,19 @@ describe("Composer", () => {
     expect(onStop).toHaveBeenCalledOnce();
   });
 });
+
+describe("Composer and the API's message limit", () => {
+  it("holds back a message longer than the served limit, and says why", async () => {
+    const onSend = vi.fn();
+    render(<Composer onSend={onSend} onStop={vi.fn()} busy={false} maxChars={5} />);
+    const box = screen.getByRole("textbox", { name: "Message" });
+    await userEvent.type(box, "123456{Enter}");
+    expect(onSend).not.toHaveBeenCalled();
+    expect(screen.getByRole("button", { name: "Send" })).toBeDisabled();
+    expect(box).toHaveAttribute("aria-invalid", "true");
+    expect(box).toHaveAccessibleDescription("Message content must be at most 5 characters.");
+
+    await userEvent.type(box, "{Backspace}{Enter}");
+    expect(onSend).toHaveBeenCalledExactlyOnceWith("12345");
+  });
+});

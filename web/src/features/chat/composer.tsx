@@ -1,15 +1,17 @@
 "use client";
 
 import { SendHorizontal, Square } from "lucide-react";
-import { useRef, useState } from "react";
+import { useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/textarea";
+import { charCount } from "@/lib/forms/text-rules";
 
 export function Composer({
   onSend,
   onStop,
   busy,
   disabled = false,
+  maxChars,
 }: {
   onSend: (content: string) => void;
   onStop: () => void;
@@ -17,13 +19,17 @@ export function Composer({
   busy: boolean;
   /** Until the conversation has loaded, sending would race the first page. */
   disabled?: boolean;
+  /** The API's limit (inputLimits): longer messages are held back here, with a note. */
+  maxChars?: number;
 }) {
   const [value, setValue] = useState("");
   const ref = useRef<HTMLTextAreaElement>(null);
+  const noteId = useId();
+  const tooLong = maxChars !== undefined && charCount(value.trim()) > maxChars;
 
   const submit = () => {
     const content = value.trim();
-    if (!content || busy || disabled) return;
+    if (!content || busy || disabled || tooLong) return;
     onSend(content);
     setValue("");
     ref.current?.focus();
@@ -31,38 +37,47 @@ export function Composer({
 
   return (
     <form
-      className="flex items-end gap-2 border-t bg-background p-3 sm:px-6"
+      className="border-t bg-background p-3 sm:px-6"
       onSubmit={(event) => {
         event.preventDefault();
         submit();
       }}
     >
-      <Textarea
-        ref={ref}
-        aria-label="Message"
-        placeholder="Message Parley (Enter to send, Shift+Enter for a new line)"
-        rows={1}
-        value={value}
-        onChange={(event) => setValue(event.target.value)}
-        onKeyDown={(event) => {
-          // Enter sends; Shift+Enter inserts a newline; never send mid-IME composition.
-          if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
-            event.preventDefault();
-            submit();
-          }
-        }}
-        className="field-sizing-content max-h-48 min-h-10 resize-none"
-      />
-      {busy ? (
-        <Button type="button" variant="outline" onClick={onStop}>
-          <Square aria-hidden />
-          Stop
-        </Button>
-      ) : (
-        <Button type="submit" disabled={disabled || !value.trim()}>
-          <SendHorizontal aria-hidden />
-          Send
-        </Button>
+      <div className="flex items-end gap-2">
+        <Textarea
+          ref={ref}
+          aria-label="Message"
+          aria-invalid={tooLong || undefined}
+          aria-describedby={tooLong ? noteId : undefined}
+          placeholder="Message Parley (Enter to send, Shift+Enter for a new line)"
+          rows={1}
+          value={value}
+          onChange={(event) => setValue(event.target.value)}
+          onKeyDown={(event) => {
+            // Enter sends; Shift+Enter inserts a newline; never send mid-IME composition.
+            if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+              event.preventDefault();
+              submit();
+            }
+          }}
+          className="field-sizing-content max-h-48 min-h-10 resize-none"
+        />
+        {busy ? (
+          <Button type="button" variant="outline" onClick={onStop}>
+            <Square aria-hidden />
+            Stop
+          </Button>
+        ) : (
+          <Button type="submit" disabled={disabled || tooLong || !value.trim()}>
+            <SendHorizontal aria-hidden />
+            Send
+          </Button>
+        )}
+      </div>
+      {tooLong && (
+        <p id={noteId} className="mt-1.5 text-sm text-destructive">
+          Message content must be at most {maxChars} characters.
+        </p>
       )}
     </form>
   );

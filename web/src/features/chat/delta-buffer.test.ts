@@ -19,11 +19,16 @@ function manualScheduler() {
   };
 }
 
+/** A buffer on a scheduler the test runs by hand, and the spy it applies text to. */
+function bufferedByHand() {
+  const frames = manualScheduler();
+  const apply = vi.fn();
+  return { frames, apply, buffer: createDeltaBuffer(apply, frames.schedule, frames.unschedule) };
+}
+
 describe("createDeltaBuffer", () => {
   it("coalesces the deltas of one frame into one update", () => {
-    const frames = manualScheduler();
-    const apply = vi.fn();
-    const buffer = createDeltaBuffer(apply, frames.schedule, frames.unschedule);
+    const { frames, apply, buffer } = bufferedByHand();
     buffer.push("a1", "Hel");
     buffer.push("a1", "lo");
     expect(apply).not.toHaveBeenCalled();
@@ -33,9 +38,7 @@ describe("createDeltaBuffer", () => {
   });
 
   it("flush applies at once and cancels the scheduled frame", () => {
-    const frames = manualScheduler();
-    const apply = vi.fn();
-    const buffer = createDeltaBuffer(apply, frames.schedule, frames.unschedule);
+    const { frames, apply, buffer } = bufferedByHand();
     buffer.push("a1", "x");
     buffer.flush();
     expect(apply).toHaveBeenCalledExactlyOnceWith("a1", "x");
@@ -45,9 +48,7 @@ describe("createDeltaBuffer", () => {
   });
 
   it("cancel drops buffered text", () => {
-    const frames = manualScheduler();
-    const apply = vi.fn();
-    const buffer = createDeltaBuffer(apply, frames.schedule, frames.unschedule);
+    const { frames, apply, buffer } = bufferedByHand();
     buffer.push("a1", "x");
     buffer.cancel();
     frames.runFrame();

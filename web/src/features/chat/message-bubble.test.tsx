@@ -1,7 +1,22 @@
 import { render, screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import type { ChatMessage } from "./chat-reducer";
-import { MessageBubble, usageLine } from "./message-bubble";
+import type { GenerationFieldsFragment } from "@/gql/graphql";
+import { generationLine, MessageBubble } from "./message-bubble";
+import type { ChatMessage } from "./reply-reducer";
+
+const generation = (fields: Partial<GenerationFieldsFragment> = {}): GenerationFieldsFragment => ({
+  provider: "DEMO",
+  model: "demo-1",
+  promptTokens: 30,
+  completionTokens: 12,
+  latencyMs: 1234,
+  timeToFirstTokenMs: 80,
+  finishReason: "stop",
+  attempts: 1,
+  fallbackFrom: null,
+  error: null,
+  ...fields,
+});
 
 const assistant = (fields: Partial<ChatMessage> = {}): ChatMessage => ({
   id: "a1",
@@ -9,8 +24,7 @@ const assistant = (fields: Partial<ChatMessage> = {}): ChatMessage => ({
   role: "ASSISTANT",
   content: "## Title\n\nSome **bold** text\n\n```python\nprint('hi')\n```",
   status: "COMPLETE",
-  tokensUsed: 42,
-  metadata: { promptTokens: 30, completionTokens: 12, model: "demo-1" },
+  generation: generation(),
   createdAt: "2026-01-01T00:00:00Z",
   ...fields,
 });
@@ -28,7 +42,7 @@ describe("MessageBubble", () => {
   it("renders user text as plain text, never as markdown", () => {
     render(
       <MessageBubble
-        message={assistant({ role: "USER", content: "**not bold**", tokensUsed: null })}
+        message={assistant({ role: "USER", content: "**not bold**", generation: null })}
       />,
     );
     expect(screen.getByRole("article", { name: "You said" })).toHaveTextContent("**not bold**");
@@ -40,14 +54,25 @@ describe("MessageBubble", () => {
   });
 });
 
-describe("usageLine", () => {
-  it("shows total, split and model", () => {
-    expect(usageLine(assistant())).toBe("42 tokens (30 prompt + 12 completion) · demo-1");
-  });
-  it("accepts snake_case metadata and omits what is missing", () => {
-    expect(usageLine(assistant({ metadata: { prompt_tokens: 1, completion_tokens: 2 } }))).toBe(
-      "42 tokens (1 prompt + 2 completion)",
+describe("generationLine", () => {
+  it("shows tokens with their split, the model and the time taken", () => {
+    expect(generationLine(assistant())).toBe(
+      "42 tokens (30 prompt + 12 completion) · demo-1 · 1.2 s",
     );
-    expect(usageLine(assistant({ tokensUsed: null }))).toBeNull();
+  });
+  it("names the provider a fallback stood in for, and omits what the provider did not say", () => {
+    const fallback = generation({
+      provider: "ANTHROPIC",
+      model: "claude-x",
+      fallbackFrom: "OPENAI",
+      completionTokens: null,
+      latencyMs: 640,
+    });
+    expect(generationLine(assistant({ generation: fallback }))).toBe(
+      "claude-x (instead of OPENAI) · 640 ms",
+    );
+  });
+  it("has nothing to say without a generation (a reply still streaming)", () => {
+    expect(generationLine(assistant({ generation: null }))).toBeNull();
   });
 });

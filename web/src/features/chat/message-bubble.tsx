@@ -2,7 +2,7 @@
 
 import { lazy, memo, Suspense } from "react";
 import { cn } from "@/lib/utils";
-import type { ChatMessage } from "./chat-reducer";
+import type { ChatMessage } from "./reply-reducer";
 
 // Markdown (and through it the highlighter) loads after first paint, off the first load.
 const Markdown = lazy(() => import("./markdown"));
@@ -11,18 +11,27 @@ function PlainText({ content }: { content: string }) {
   return <p className="break-words whitespace-pre-wrap">{content}</p>;
 }
 
-/** Token usage from the stored message: the total, plus the split when the provider gave one. */
-export function usageLine(message: ChatMessage): string | null {
-  if (message.tokensUsed == null) return null;
-  const meta = message.metadata ?? {};
-  const prompt = meta.promptTokens ?? meta.prompt_tokens;
-  const completion = meta.completionTokens ?? meta.completion_tokens;
-  const split =
-    typeof prompt === "number" && typeof completion === "number"
-      ? ` (${prompt} prompt + ${completion} completion)`
-      : "";
-  const model = typeof meta.model === "string" ? ` · ${meta.model}` : "";
-  return `${message.tokensUsed} tokens${split}${model}`;
+/** "850 ms", "1.2 s": how long the reply took. */
+function duration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/**
+ * How a stored reply was produced (its `generation`): tokens with the prompt/completion split,
+ * the model (and the provider it stood in for), and how long it took.
+ */
+export function generationLine(message: ChatMessage): string | null {
+  const generation = message.generation;
+  if (!generation) return null;
+  const { promptTokens, completionTokens, model, fallbackFrom, latencyMs } = generation;
+  const parts: string[] = [];
+  if (promptTokens != null && completionTokens != null) {
+    const total = promptTokens + completionTokens;
+    parts.push(`${total} tokens (${promptTokens} prompt + ${completionTokens} completion)`);
+  }
+  parts.push(fallbackFrom ? `${model} (instead of ${fallbackFrom})` : model);
+  if (latencyMs != null) parts.push(duration(latencyMs));
+  return parts.join(" · ");
 }
 
 const STATUS_NOTE: Partial<Record<ChatMessage["status"], string>> = {
@@ -41,7 +50,7 @@ export const MessageBubble = memo(function MessageBubble({
   setSize?: number;
 }) {
   const isUser = message.role === "USER";
-  const usage = isUser ? null : usageLine(message);
+  const usage = isUser ? null : generationLine(message);
   const note = STATUS_NOTE[message.status];
   const streaming = message.status === "STREAMING";
 

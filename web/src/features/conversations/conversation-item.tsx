@@ -6,11 +6,9 @@ import Link from "next/link";
 import { useState } from "react";
 import { useClient } from "urql";
 import { Button } from "@/components/ui/button";
-import type { ConversationListItemFragment } from "@/gql/graphql";
-import { renameConversationMutation } from "@/graphql/chat";
+import { RenameConversationDocument, type ConversationListItemFragment } from "@/gql/graphql";
 import { cn } from "@/lib/utils";
 import { RenameInput } from "./rename-input";
-import { useConversationsStore } from "./store";
 
 // The confirmation dialog (and Radix's dialog code) loads on first use only.
 const DeleteConversationDialog = dynamic(() => import("./delete-conversation-dialog"), {
@@ -32,17 +30,15 @@ export function ConversationItem({
   const [confirmMounted, setConfirmMounted] = useState(false);
   const { title } = conversation;
 
-  const rename = async (next: string) => {
+  const rename = (next: string) => {
     setEditing(false);
     const trimmed = next.trim();
     if (!trimmed || trimmed === title) return;
-    // Optimistic: show the new title at once, put the old one back if the API refuses.
-    const store = useConversationsStore.getState();
-    store.patch(conversation.id, { title: trimmed });
-    const result = await client
-      .mutation(renameConversationMutation, { id: conversation.id, title: trimmed })
+    // The cache shows the new title at once wherever the conversation appears (sidebar,
+    // header) and puts the old one back if the API refuses (lib/urql/cache).
+    void client
+      .mutation(RenameConversationDocument, { id: conversation.id, title: trimmed })
       .toPromise();
-    if (result.error) useConversationsStore.getState().patch(conversation.id, { title });
   };
 
   return (

@@ -19,7 +19,7 @@ export function ConversationSidebar({ onNavigate }: { onNavigate?: () => void })
     if (!el || !hasNextPage || status !== "idle") return;
     const observer = new IntersectionObserver(
       (entries) => {
-        if (entries.some((e) => e.isIntersecting)) void loadMore();
+        if (entries.some((e) => e.isIntersecting)) loadMore();
       },
       { rootMargin: "200px" },
     );
@@ -52,7 +52,7 @@ export function ConversationSidebar({ onNavigate }: { onNavigate?: () => void })
         ))}
         {status === "error" && (
           <li className="px-2 py-2 text-sm">
-            <Button variant="link" size="sm" className="px-0" onClick={() => void loadMore()}>
+            <Button variant="link" size="sm" className="px-0" onClick={loadMore}>
               Could not load conversations. Retry
             </Button>
           </li>

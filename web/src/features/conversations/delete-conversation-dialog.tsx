@@ -13,9 +13,8 @@ import {
   AlertDialogHeader,
   AlertDialogTitle,
 } from "@/components/ui/alert-dialog";
-import type { ConversationListItemFragment } from "@/gql/graphql";
-import { deleteConversationMutation } from "@/graphql/chat";
-import { useConversationsStore } from "./store";
+import { DeleteConversationDocument, type ConversationListItemFragment } from "@/gql/graphql";
+import { apiError } from "@/lib/urql/errors";
 
 export default function DeleteConversationDialog({
   conversation,
@@ -39,15 +38,15 @@ export default function DeleteConversationDialog({
     setPending(true);
     setError(null);
     const result = await client
-      .mutation(deleteConversationMutation, { id: conversation.id })
+      .mutation(DeleteConversationDocument, { id: conversation.id })
       .toPromise();
     setPending(false);
     if (result.error) {
-      setError(result.error.graphQLErrors[0]?.message ?? "Could not delete the conversation.");
+      setError(apiError(result.error, "Could not delete the conversation.").message);
       return;
     }
+    // The cache has already taken it out of every list (lib/urql/cache).
     onOpenChange(false);
-    useConversationsStore.getState().remove(conversation.id);
     if (active) router.replace("/dashboard/chat");
   };
 

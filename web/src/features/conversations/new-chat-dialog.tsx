@@ -3,10 +3,10 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useEffect, useId } from "react";
+import { useEffect, useId, useMemo } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { useClient, useQuery } from "urql";
-import { z } from "@/lib/zod";
+import { FormField } from "@/components/app/form-field";
 import { FormError, SubmitButton } from "@/components/app/form-parts";
 import {
   Dialog,
@@ -17,21 +17,44 @@ import {
   DialogTitle,
 } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { Textarea } from "@/components/ui/textarea";
-import type { AiProvider, ProvidersQuery } from "@/gql/graphql";
-import { createConversationMutation, providersQuery } from "@/graphql/chat";
-import { useConversationsStore } from "./store";
+import {
+  CreateConversationDocument,
+  ProvidersDocument,
+  type AiProvider,
+  type ProvidersQuery,
+} from "@/gql/graphql";
+import { useInputLimits, type InputLimits } from "@/lib/forms/input-limits";
+import { showServerError } from "@/lib/forms/server-error";
+import { atMostChars } from "@/lib/forms/text-rules";
+import { apiError } from "@/lib/urql/errors";
+import { z } from "@/lib/zod";
 
-const schema = z.object({
-  title: z.string().trim().max(200, "At most 200 characters."),
-  provider: z.string().min(1, "Choose a provider."),
-  model: z.string().trim().min(1, "Enter a model.").max(200),
-  systemPrompt: z.string().max(8000, "At most 8,000 characters."),
-});
-type Values = z.infer<typeof schema>;
 type Provider = ProvidersQuery["providers"][number];
+
+/** The form's rules, with the API's served limits once they are known. */
+export function newChatSchema(limits?: InputLimits) {
+  return z.object({
+    title: atMostChars(z.string().trim(), limits?.titleMaxChars, "Title"),
+    provider: z.string().min(1, "Choose a provider."),
+    model: atMostChars(
+      z.string().trim().min(1, "Enter a model."),
+      limits?.modelNameMaxChars,
+      "Model",
+    ),
+    systemPrompt: atMostChars(z.string(), limits?.systemPromptMaxChars, "System prompt"),
+  });
+}
+type Values = z.infer<ReturnType<typeof newChatSchema>>;
+
+/** The API's names for the arguments (extensions.field) and the fields that show them. */
+const FIELDS = {
+  title: "title",
+  aiProvider: "provider",
+  aiModel: "model",
+  systemPrompt: "systemPrompt",
+} as const;
 
 /** The provider a new chat starts with: the server's default (DEFAULT_AI_PROVIDER), else the
  * first configured one (DEMO always is). */
@@ -43,10 +66,16 @@ export function defaultProvider(providers: readonly Provider[]): Provider | unde
   );
 }
 
+/** The models to offer: the provider's list (its default at least). */
+const modelsOf = (provider: Provider | undefined) =>
+  provider ? (provider.models.length ? provider.models : [provider.defaultModel]) : [];
+
 function NewChatForm({ providers, onDone }: { providers: Provider[]; onDone: () => void }) {
   const client = useClient();
   const router = useRouter();
   const ids = useId();
+  const limits = useInputLimits();
+  const schema = useMemo(() => newChatSchema(limits), [limits]);
   const initial = defaultProvider(providers);
   const {
     register,
@@ -75,7 +104,7 @@ function NewChatForm({ providers, onDone }: { providers: Provider[]; onDone: () 
 
   const onSubmit = handleSubmit(async (values) => {
     const result = await client
-      .mutation(createConversationMutation, {
+      .mutation(CreateConversationDocument, {
         input: {
           title: values.title || null,
           aiProvider: values.provider as AiProvider,
@@ -86,12 +115,11 @@ function NewChatForm({ providers, onDone }: { providers: Provider[]; onDone: () 
       .toPromise();
     const created = result.data?.createConversation;
     if (!created) {
-      setError("root.server", {
-        message: result.error?.graphQLErrors[0]?.message ?? "Could not start the chat.",
-      });
+      const error = result.error ? apiError(result.error, "Could not start the chat.") : null;
+      showServerError(setError, FIELDS, error ?? { message: "Could not start the chat." });
       return;
     }
-    useConversationsStore.getState().upsertToTop(created);
+    // The cache has put it at the top of the sidebar (lib/urql/cache).
     router.push(`/dashboard/chat/${created.id}`);
     onDone();
   });
@@ -101,50 +129,59 @@ function NewChatForm({ providers, onDone }: { providers: Provider[]; onDone: () 
   return (
     <form onSubmit={onSubmit} noValidate className="grid gap-4">
       <FormError message={errors.root?.server?.message} />
-      <div className="grid gap-2">
-        <Label htmlFor={field("title")}>Title</Label>
-        <Input id={field("title")} placeholder="New chat" autoFocus {...register("title")} />
-        {errors.title && <p className="text-sm text-destructive">{errors.title.message}</p>}
-      </div>
+      <FormField
+        id={field("title")}
+        label="Title"
+        description="Optional: an untitled chat is named after its first message."
+        error={errors.title?.message}
+      >
+        {(props) => <Input {...props} placeholder="New chat" autoFocus {...register("title")} />}
+      </FormField>
       <div className="grid gap-4 sm:grid-cols-2">
-        <div className="grid gap-2">
-          <Label htmlFor={field("provider")}>Provider</Label>
-          <NativeSelect id={field("provider")} {...register("provider")}>
-            {providers.map((p) => (
-              <option key={p.provider} value={p.provider} disabled={!p.configured}>
-                {p.configured ? p.displayName : `${p.displayName} (not configured)`}
-              </option>
-            ))}
-          </NativeSelect>
-        </div>
-        <div className="grid gap-2">
-          <Label htmlFor={field("model")}>Model</Label>
-          <Input
-            id={field("model")}
-            list={field("models")}
-            aria-invalid={errors.model ? true : undefined}
-            {...register("model")}
-          />
-          <datalist id={field("models")}>
-            {provider?.models.map((m) => (
-              <option key={m} value={m} />
-            ))}
-          </datalist>
-          {errors.model && <p className="text-sm text-destructive">{errors.model.message}</p>}
-        </div>
+        <FormField id={field("provider")} label="Provider" error={errors.provider?.message}>
+          {(props) => (
+            <NativeSelect {...props} {...register("provider")}>
+              {providers.map((p) => (
+                <option key={p.provider} value={p.provider} disabled={!p.configured}>
+                  {p.configured ? p.displayName : `${p.displayName} (not configured)`}
+                </option>
+              ))}
+            </NativeSelect>
+          )}
+        </FormField>
+        <FormField id={field("model")} label="Model" error={errors.model?.message}>
+          {(props) =>
+            // A provider that takes any model name (a local server) gets free text with
+            // its known models as suggestions; the others, exactly the models they take.
+            provider?.acceptsAnyModel ? (
+              <>
+                <Input {...props} list={field("models")} {...register("model")} />
+                <datalist id={field("models")}>
+                  {modelsOf(provider).map((m) => (
+                    <option key={m} value={m} />
+                  ))}
+                </datalist>
+              </>
+            ) : (
+              <NativeSelect {...props} {...register("model")}>
+                {modelsOf(provider).map((m) => (
+                  <option key={m} value={m}>
+                    {m}
+                  </option>
+                ))}
+              </NativeSelect>
+            )
+          }
+        </FormField>
       </div>
-      <div className="grid gap-2">
-        <Label htmlFor={field("system")}>System prompt</Label>
-        <Textarea
-          id={field("system")}
-          rows={3}
-          placeholder="Optional: how the assistant should behave"
-          {...register("systemPrompt")}
-        />
-        {errors.systemPrompt && (
-          <p className="text-sm text-destructive">{errors.systemPrompt.message}</p>
-        )}
-      </div>
+      <FormField
+        id={field("system")}
+        label="System prompt"
+        description="Optional: how the assistant should behave."
+        error={errors.systemPrompt?.message}
+      >
+        {(props) => <Textarea {...props} rows={3} {...register("systemPrompt")} />}
+      </FormField>
       <DialogFooter>
         <SubmitButton pending={isSubmitting}>Start chat</SubmitButton>
       </DialogFooter>
@@ -159,7 +196,7 @@ export default function NewChatDialog({
   open: boolean;
   onOpenChange: (open: boolean) => void;
 }) {
-  const [{ data, error }] = useQuery({ query: providersQuery, pause: !open });
+  const [{ data, error }] = useQuery({ query: ProvidersDocument, pause: !open });
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogContent>

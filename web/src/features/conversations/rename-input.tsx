@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { Input } from "@/components/ui/input";
+import { useInputLimits } from "@/lib/forms/input-limits";
 
 /** Inline title editor: Enter or leaving the field saves, Escape cancels. */
 export function RenameInput({
@@ -14,6 +15,7 @@ export function RenameInput({
   onCancel: () => void;
 }) {
   const [value, setValue] = useState(initial);
+  const limits = useInputLimits();
   const [done, setDone] = useState(false);
 
   const finish = (save: boolean) => {
@@ -34,7 +36,7 @@ export function RenameInput({
       <Input
         aria-label="Conversation title"
         autoFocus
-        maxLength={200}
+        maxLength={limits?.titleMaxChars}
         value={value}
         onChange={(event) => setValue(event.target.value)}
         onFocus={(event) => event.currentTarget.select()}

@@ -1,44 +1,34 @@
 "use client";
 
-import { useCallback, useEffect } from "react";
-import { useClient } from "urql";
-import { conversationsQuery } from "@/graphql/chat";
-import { useConversationsStore } from "./store";
+import { useCallback, useState } from "react";
+import { useQuery } from "urql";
+import { ConversationsDocument } from "@/gql/graphql";
 
 export const CONVERSATION_PAGE_SIZE = 30;
 
-/** Loads the sidebar list page by page into the shared store. */
+/**
+ * The sidebar's list, newest first, from the cache. Pages come by moving `after` on: the cache
+ * merges every page fetched so far (relayPagination) and keeps the list current as chats are
+ * created, renamed, deleted or written to (lib/urql/cache). Fetched once, as before: after
+ * that the cache's updates keep it right.
+ */
 export function useConversationList() {
-  const client = useClient();
-  const state = useConversationsStore();
+  const [after, setAfter] = useState<string | null>(null);
+  const [{ data, error, fetching }, reexecute] = useQuery({
+    query: ConversationsDocument,
+    variables: { first: CONVERSATION_PAGE_SIZE, after },
+    requestPolicy: "cache-first",
+  });
+  const connection = data?.conversations;
+  const items = connection?.edges.map((edge) => edge.node) ?? [];
+  const hasNextPage = connection?.pageInfo.hasNextPage ?? false;
+  const endCursor = connection?.pageInfo.endCursor ?? null;
+  const status: "idle" | "loading" | "error" = fetching ? "loading" : error ? "error" : "idle";
 
-  const loadMore = useCallback(async () => {
-    const store = useConversationsStore.getState();
-    if (store.status === "loading" || (store.loaded && !store.hasNextPage)) return;
-    store.startLoading();
-    const result = await client
-      .query(
-        conversationsQuery,
-        { first: CONVERSATION_PAGE_SIZE, after: store.loaded ? store.endCursor : null },
-        { requestPolicy: "network-only" },
-      )
-      .toPromise();
-    const connection = result.data?.conversations;
-    if (!connection) {
-      useConversationsStore.getState().failed();
-      return;
-    }
-    useConversationsStore.getState().pageLoaded(
-      connection.edges.map((edge) => edge.node),
-      connection.pageInfo.endCursor ?? null,
-      connection.pageInfo.hasNextPage,
-      !store.loaded,
-    );
-  }, [client]);
+  const loadMore = useCallback(() => {
+    if (status === "error") reexecute({ requestPolicy: "network-only" });
+    else if (status === "idle" && hasNextPage && endCursor) setAfter(endCursor);
+  }, [status, hasNextPage, endCursor, reexecute]);
 
-  useEffect(() => {
-    if (!useConversationsStore.getState().loaded) void loadMore();
-  }, [loadMore]);
-
-  return { ...state, loadMore };
+  return { items, loaded: connection !== undefined, hasNextPage, status, loadMore };
 }

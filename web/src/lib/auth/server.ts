@@ -5,6 +5,7 @@ import { NextResponse } from "next/server";
 import type { AuthPayloadFieldsFragment } from "@/gql/graphql";
 import { GRAPHQL_URL } from "@/lib/env";
 import { forwardedForIsRewritten } from "@/lib/server/client-address.mjs";
+import type { z } from "@/lib/zod";
 import { REFRESH_COOKIE, type AuthErrorBody, type SessionResponse } from "./shared";
 
 /**
@@ -108,6 +109,34 @@ export function authRoute(handle: (request: NextRequest) => Promise<NextResponse
       throw error;
     }
   };
+}
+
+/** What login, register and refreshToken answer, under one alias (see graphql/auth.graphql). */
+export interface SessionData {
+  session: AuthPayloadFieldsFragment;
+}
+
+/**
+ * POST /api/auth/login and /register: the form's fields, checked again here (`schema`), go to
+ * the API's mutation with the browser's address; the answer is the session, its refresh token
+ * kept in the cookie. A refusal names the field at fault, for the form to show it there.
+ */
+export function signInRoute<Vars extends { input: unknown }>(
+  schema: z.ZodType<Vars["input"]>,
+  mutation: TypedDocumentNode<SessionData, Vars>,
+) {
+  return authRoute(async (request) => {
+    const parsed = schema.safeParse(await request.json().catch(() => null));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path[0]?.toString();
+      return errorResponse("BAD_USER_INPUT", issue?.message ?? "Check the form.", field);
+    }
+    const variables = { input: parsed.data } as Vars;
+    const result = await callApi(mutation, variables, { clientIp: forwardedFor(request) });
+    if (!result.data?.session) return apiErrorResponse(result.errors?.[0]);
+    return sessionResponse(request, result.data.session);
+  });
 }
 
 export function unreachableResponse() {

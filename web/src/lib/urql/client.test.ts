@@ -1,6 +1,6 @@
 import type { Client as WsClient } from "graphql-ws";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { conversationsQuery } from "@/graphql/chat";
+import { ConversationsDocument } from "@/gql/graphql";
 import { useAuthStore } from "@/lib/auth/store";
 import { createUrqlClient, shouldRetrySocket } from "./client";
 
@@ -43,11 +43,13 @@ describe("urql client auth", () => {
     });
     vi.stubGlobal("fetch", fetchMock);
 
-    const client = createUrqlClient({} as WsClient, "http://api.test/graphql");
+    const client = createUrqlClient(() => ({}) as WsClient, "http://api.test/graphql");
     // Distinct variables, so urql cannot dedupe them into one request.
     const results = await Promise.all(
       [1, 2, 3].map((first) =>
-        client.query(conversationsQuery, { first }, { requestPolicy: "network-only" }).toPromise(),
+        client
+          .query(ConversationsDocument, { first }, { requestPolicy: "network-only" })
+          .toPromise(),
       ),
     );
 

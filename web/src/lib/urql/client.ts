@@ -1,15 +1,10 @@
 import { authExchange } from "@urql/exchange-auth";
-import {
-  cacheExchange,
-  Client,
-  fetchExchange,
-  subscriptionExchange,
-  type CombinedError,
-} from "@urql/core";
+import { Client, fetchExchange, subscriptionExchange, type CombinedError } from "@urql/core";
 import { createClient as createWsClient, type Client as WsClient } from "graphql-ws";
 import { getAccessToken, refreshSession } from "@/lib/auth/session";
 import { isAccessTokenFresh, useAuthStore } from "@/lib/auth/store";
 import { GRAPHQL_URL, GRAPHQL_WS_URL } from "@/lib/env";
+import { createCacheExchange } from "./cache";
 
 /** The API closes a socket whose connection_init carries a bad token with 4403. */
 export const WS_FORBIDDEN = 4403;
@@ -58,7 +53,19 @@ export function createWebSocketClient(url = GRAPHQL_WS_URL): WsClient {
   });
 }
 
-export function createUrqlClient(ws: WsClient, url = GRAPHQL_URL): Client {
+/**
+ * The socket is made on first use: pages that never stream (sign-up, server rendering, where
+ * Node 20 has no WebSocket) never need one.
+ */
+function lazily<T>(create: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= create());
+}
+
+export function createUrqlClient(
+  socket: () => WsClient = lazily(() => createWebSocketClient()),
+  url = GRAPHQL_URL,
+): Client {
   return new Client({
     url,
     requestPolicy: "cache-and-network",
@@ -66,7 +73,8 @@ export function createUrqlClient(ws: WsClient, url = GRAPHQL_URL): Client {
     preferGetMethod: false,
     fetchOptions: { credentials: "omit" },
     exchanges: [
-      cacheExchange,
+      // First, so it answers from the normalised cache and sees every result (lib/urql/cache).
+      createCacheExchange(),
       authExchange(async (utils) => ({
         addAuthToOperation(operation) {
           const { accessToken } = useAuthStore.getState();
@@ -74,11 +82,12 @@ export function createUrqlClient(ws: WsClient, url = GRAPHQL_URL): Client {
             ? utils.appendHeaders(operation, { Authorization: `Bearer ${accessToken}` })
             : operation;
         },
-        // Refresh ahead of expiry rather than eat a round trip that is bound to fail.
+        // Refresh ahead of expiry rather than eat a round trip that is bound to fail. Only
+        // for a session: before one is restored or made (the sign-up form's inputLimits),
+        // requests go without a token.
         willAuthError: () => {
           const state = useAuthStore.getState();
-          // Signed out for good: let the request fail instead of refreshing in a loop.
-          return state.status !== "anonymous" && !isAccessTokenFresh(state);
+          return state.status === "authenticated" && !isAccessTokenFresh(state);
         },
         didAuthError: isAuthError,
         // The exchange queues operations while this runs, and refreshSession() is
@@ -98,7 +107,7 @@ export function createUrqlClient(ws: WsClient, url = GRAPHQL_URL): Client {
           const input = { ...request, query: request.query || "" };
           return {
             subscribe(sink) {
-              const unsubscribe = ws.subscribe(input, sink);
+              const unsubscribe = socket().subscribe(input, sink);
               return { unsubscribe };
             },
           };

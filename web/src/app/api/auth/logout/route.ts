@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { logoutMutation } from "@/graphql/auth";
+import { LogoutDocument } from "@/gql/graphql";
 import { authRoute, callApi, clearRefreshCookie, forwardedFor } from "@/lib/auth/server";
 import { REFRESH_COOKIE } from "@/lib/auth/shared";
 
@@ -12,7 +12,7 @@ export const POST = authRoute(async (request) => {
   const accessToken = request.headers.get("authorization")?.replace(/^Bearer\s+/i, "") || undefined;
   try {
     await callApi(
-      logoutMutation,
+      LogoutDocument,
       { refreshToken },
       { accessToken, clientIp: forwardedFor(request) },
     );

@@ -1,4 +1,4 @@
-import { refreshTokenMutation } from "@/graphql/auth";
+import { RefreshTokenDocument } from "@/gql/graphql";
 import {
   apiErrorResponse,
   authRoute,
@@ -19,15 +19,15 @@ export const POST = authRoute(async (request) => {
   const refreshToken = request.cookies.get(REFRESH_COOKIE)?.value;
   if (!refreshToken) return errorResponse("UNAUTHENTICATED", "Signed out.");
   const result = await callApi(
-    refreshTokenMutation,
+    RefreshTokenDocument,
     { refreshToken },
     { clientIp: forwardedFor(request) },
   );
-  if (!result.data?.refreshToken) {
+  if (!result.data?.session) {
     const response = apiErrorResponse(result.errors?.[0]);
     // A spent, expired or revoked token will never work again: drop it so the proxy
     // stops treating this browser as signed in.
     return response.status === 401 ? clearRefreshCookie(response) : response;
   }
-  return sessionResponse(request, result.data.refreshToken);
+  return sessionResponse(request, result.data.session);
 });

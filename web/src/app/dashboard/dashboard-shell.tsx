@@ -8,7 +8,7 @@ import { ConversationSidebar } from "@/features/conversations/conversation-sideb
 import { MobileSidebar } from "@/features/conversations/mobile-sidebar";
 import { NewChatButton } from "@/features/conversations/new-chat-button";
 import { useAuthStore } from "@/lib/auth/store";
-import { ThemeToggle } from "./theme-toggle";
+import { ThemeToggle } from "@/components/app/theme-toggle";
 
 export function DashboardShell({ children }: { children: React.ReactNode }) {
   const user = useAuthStore((s) => s.user);

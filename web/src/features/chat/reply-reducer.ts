@@ -1,8 +1,11 @@
 import type { GenerateReplySubscription, MessageFieldsFragment } from "@/gql/graphql";
 
 /**
- * State of one open conversation: the loaded window of messages plus the reply being
- * streamed. Pure, so the whole streaming protocol is unit-tested without a socket.
+ * The client's side of the replies in an open conversation: the prompt before the server has
+ * stored it, the reply's text as it streams, and what became of it. Stored messages live in
+ * the cache (lib/urql/cache); these are shown until the cache has them (see withReplies), which
+ * for a reply stopped here is until the conversation is fetched again. Pure, so the whole
+ * streaming protocol is unit-tested without a socket.
  */
 export interface ChatMessage extends MessageFieldsFragment {
   /** Shown optimistically before the server has stored it (ReplyStarted). */
@@ -16,11 +19,9 @@ export interface StreamError {
 
 export type StreamStatus = "idle" | "sending" | "streaming" | "error";
 
-export interface ChatState {
-  /** Oldest first. */
+export interface ReplyState {
+  /** Messages of this view's replies, in the order they were made. */
   messages: ChatMessage[];
-  hasOlder: boolean;
-  olderCursor: string | null;
   stream: {
     status: StreamStatus;
     /** The prompt of the current or last failed reply, for Retry. */
@@ -32,25 +33,15 @@ export interface ChatState {
 
 type ReplyEvent = GenerateReplySubscription["generateReply"];
 
-interface Page {
-  messages: MessageFieldsFragment[];
-  hasOlder: boolean;
-  cursor: string | null;
-}
-
-export type ChatAction =
-  | ({ type: "loaded" } & Page)
-  | ({ type: "olderLoaded" } & Page)
+export type ReplyAction =
   | { type: "sent"; tempId: string; conversationId: string; content: string; createdAt: string }
   | { type: "event"; event: ReplyEvent }
   | { type: "error"; error: StreamError }
   | { type: "stopped" }
   | { type: "dismissError" };
 
-export const initialChatState: ChatState = {
+export const initialReplyState: ReplyState = {
   messages: [],
-  hasOlder: false,
-  olderCursor: null,
   stream: { status: "idle", prompt: null, assistantId: null, error: null },
 };
 
@@ -82,25 +73,25 @@ function updateById(
 const idle = (prompt: string | null = null) =>
   ({ status: "idle", prompt, assistantId: null, error: null }) as const;
 
-function applyEvent(state: ChatState, event: ReplyEvent): ChatState {
+function applyEvent(state: ReplyState, event: ReplyEvent): ReplyState {
   switch (event.__typename) {
     case "ReplyStarted": {
       const pending = state.messages.findLast((m) => m.pending);
-      const withUser = pending
-        ? replaceById(state.messages, pending.id, event.userMessage)
-        : replaceById(state.messages, event.userMessage.id, event.userMessage);
+      const withUser = replaceById(
+        state.messages,
+        pending?.id ?? event.userMessage.id,
+        event.userMessage,
+      );
       const assistant: ChatMessage = {
         id: event.assistantMessageId,
         conversationId: event.userMessage.conversationId,
         role: "ASSISTANT",
         content: "",
         status: "STREAMING",
-        tokensUsed: null,
-        metadata: null,
+        generation: null,
         createdAt: event.userMessage.createdAt,
       };
       return {
-        ...state,
         messages: replaceById(withUser, assistant.id, assistant),
         stream: { ...state.stream, status: "streaming", assistantId: assistant.id },
       };
@@ -115,13 +106,11 @@ function applyEvent(state: ChatState, event: ReplyEvent): ChatState {
       };
     case "ReplyCompleted":
       return {
-        ...state,
         messages: replaceById(state.messages, event.message.id, event.message),
         stream: idle(),
       };
     case "ReplyFailed":
       return {
-        ...state,
         messages: replaceById(state.messages, event.message.id, event.message),
         stream: {
           status: "error",
@@ -133,29 +122,10 @@ function applyEvent(state: ChatState, event: ReplyEvent): ChatState {
   }
 }
 
-export function chatReducer(state: ChatState, action: ChatAction): ChatState {
+export function replyReducer(state: ReplyState, action: ReplyAction): ReplyState {
   switch (action.type) {
-    case "loaded":
-      return {
-        ...initialChatState,
-        messages: action.messages,
-        hasOlder: action.hasOlder,
-        olderCursor: action.cursor,
-      };
-    case "olderLoaded": {
-      // Pages can overlap when new messages arrived meanwhile: drop duplicates.
-      const known = new Set(state.messages.map((m) => m.id));
-      const older = action.messages.filter((m) => !known.has(m.id));
-      return {
-        ...state,
-        messages: [...older, ...state.messages],
-        hasOlder: action.hasOlder,
-        olderCursor: action.cursor,
-      };
-    }
     case "sent":
       return {
-        ...state,
         messages: [
           ...state.messages,
           {
@@ -164,8 +134,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
             role: "USER",
             content: action.content,
             status: "COMPLETE",
-            tokensUsed: null,
-            metadata: null,
+            generation: null,
             createdAt: action.createdAt,
             pending: true,
           },
@@ -179,7 +148,6 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       // partial text kept; an unsent prompt stays visible until Retry or dismissal.
       const { assistantId } = state.stream;
       return {
-        ...state,
         messages: assistantId
           ? updateById(state.messages, assistantId, (m) =>
               m.status === "STREAMING" ? { ...m, status: "FAILED" } : m,
@@ -191,7 +159,6 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
     case "stopped": {
       const { assistantId } = state.stream;
       return {
-        ...state,
         // The server stores the partial reply as STOPPED when the subscription completes.
         messages: assistantId
           ? updateById(state.messages, assistantId, (m) => ({ ...m, status: "STOPPED" }))
@@ -201,9 +168,37 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
     }
     case "dismissError":
       return {
-        ...state,
         messages: state.messages.filter((m) => !m.pending),
         stream: idle(state.stream.prompt),
       };
   }
+}
+
+/**
+ * The conversation as shown: the stored messages from the cache, with this view's reply
+ * messages the cache does not hold (yet) each placed after the one made before it, so a reply
+ * stopped here stays above the next prompt even once that prompt is stored.
+ */
+export function withReplies(stored: ChatMessage[], replies: ChatMessage[]): ChatMessage[] {
+  const storedIds = new Set(stored.map((m) => m.id));
+  const following = new Map<string | null, ChatMessage[]>();
+  let before: string | null = null;
+  for (const message of replies) {
+    if (!storedIds.has(message.id))
+      following.set(before, [...(following.get(before) ?? []), message]);
+    before = message.id;
+  }
+  if (following.size === 0) return stored;
+
+  const shown: ChatMessage[] = [];
+  const show = (message: ChatMessage) => {
+    shown.push(message);
+    const next = following.get(message.id);
+    following.delete(message.id);
+    next?.forEach(show);
+  };
+  stored.forEach(show);
+  // What follows nothing shown (a first prompt, or one after a message paged out) goes last.
+  for (const [anchor, rest] of [...following]) if (following.delete(anchor)) rest.forEach(show);
+  return shown;
 }

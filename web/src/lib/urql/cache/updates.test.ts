@@ -1,0 +1,225 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  ConversationDocument,
+  ConversationsDocument,
+  CreateConversationDocument,
+  DeleteConversationDocument,
+  GenerateReplyDocument,
+  RenameConversationDocument,
+} from "@/gql/graphql";
+import { fakeApi, type FakeApi } from "@/test/fake-api";
+
+/*
+ * The cache as the app uses it: the real client and Graphcache config, a stand-in API. Each
+ * test loads what a screen would, makes a change, then reads the cache as the screens do.
+ */
+
+const conversation = (id: string, title = `Chat ${id}`, updatedAt = "2026-01-01T00:00:00Z") => ({
+  __typename: "Conversation",
+  id,
+  title,
+  aiProvider: "DEMO",
+  aiModel: "demo-1",
+  updatedAt,
+});
+
+const conversationPage = (ids: string[], hasNextPage: boolean) => ({
+  data: {
+    conversations: {
+      __typename: "ConversationConnection",
+      edges: ids.map((id) => ({ __typename: "ConversationEdge", node: conversation(id) })),
+      pageInfo: { __typename: "PageInfo", hasNextPage, endCursor: ids.at(-1) ?? null },
+    },
+  },
+});
+
+/** Two pages: c1 c2 | c3 c4, cursors are the ids. */
+const twoPages = (variables: Record<string, unknown>) =>
+  variables.after === "c2"
+    ? conversationPage(["c3", "c4"], false)
+    : conversationPage(["c1", "c2"], true);
+
+const message = (id: string, role = "USER", conversationId = "c2") => ({
+  __typename: "Message",
+  id,
+  conversationId,
+  role,
+  content: `text of ${id}`,
+  status: "COMPLETE",
+  createdAt: "2026-01-01T00:00:00Z",
+  generation: null,
+});
+
+const messagePage = (ids: string[], hasPreviousPage: boolean, id = "c2") => ({
+  data: {
+    conversation: {
+      ...conversation(id),
+      systemPrompt: null,
+      messages: {
+        __typename: "MessageConnection",
+        edges: ids.map((m) => ({ __typename: "MessageEdge", node: message(m, "USER", id) })),
+        pageInfo: { __typename: "PageInfo", hasPreviousPage, startCursor: ids[0] ?? null },
+      },
+    },
+  },
+});
+
+/** Newest page m3 m4, older page m1 m2 (before m3). */
+const twoMessagePages = (variables: Record<string, unknown>) =>
+  variables.before === "m3" ? messagePage(["m1", "m2"], false) : messagePage(["m3", "m4"], true);
+
+async function loadSidebar(api: FakeApi) {
+  await api.client.query(ConversationsDocument, { first: 2 }).toPromise();
+  await api.client.query(ConversationsDocument, { first: 2, after: "c2" }).toPromise();
+}
+
+async function openConversation(api: FakeApi, id = "c2") {
+  await api.client.query(ConversationDocument, { id, last: 2 }).toPromise();
+  await api.client.query(ConversationDocument, { id, last: 2, before: "m3" }).toPromise();
+}
+
+/** The sidebar as it reads the cache: every page merged. */
+function sidebar(api: FakeApi) {
+  const result = api.client.readQuery(ConversationsDocument, { first: 2 });
+  return result?.data?.conversations.edges.map(({ node }) => `${node.id}:${node.title}`);
+}
+
+function openView(api: FakeApi, id = "c2") {
+  return api.client.readQuery(ConversationDocument, { id, last: 2 })?.data?.conversation;
+}
+
+describe("Graphcache updaters", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("merges the sidebar's pages in order", async () => {
+    const api = fakeApi({ Conversations: twoPages });
+    await loadSidebar(api);
+    expect(sidebar(api)).toEqual(["c1:Chat c1", "c2:Chat c2", "c3:Chat c3", "c4:Chat c4"]);
+  });
+
+  it("puts a created conversation at the top of the sidebar", async () => {
+    const api = fakeApi({
+      Conversations: twoPages,
+      CreateConversation: () => ({ data: { createConversation: conversation("new", "Fresh") } }),
+    });
+    await loadSidebar(api);
+    await api.client
+      .mutation(CreateConversationDocument, { input: { title: "Fresh" } })
+      .toPromise();
+    expect(sidebar(api)?.slice(0, 2)).toEqual(["new:Fresh", "c1:Chat c1"]);
+    expect(sidebar(api)).toHaveLength(5);
+  });
+
+  it("removes a deleted conversation from every page and from its open view", async () => {
+    const api = fakeApi({
+      Conversations: twoPages,
+      Conversation: (variables) => messagePage(["m1"], false, String(variables.id)),
+      DeleteConversation: () => ({ data: { deleteConversation: "c3" } }),
+    });
+    await loadSidebar(api);
+    await api.client.query(ConversationDocument, { id: "c3", last: 2 }).toPromise();
+    expect(openView(api, "c3")?.title).toBe("Chat c3");
+
+    await api.client.mutation(DeleteConversationDocument, { id: "c3" }).toPromise();
+    expect(sidebar(api)).toEqual(["c1:Chat c1", "c2:Chat c2", "c4:Chat c4"]);
+    expect(openView(api, "c3")).toBeUndefined();
+  });
+
+  it("renames in the sidebar and the open conversation's header at once, and undoes a refusal", async () => {
+    let answer: (body: unknown) => void = () => undefined;
+    const renames = () => api.calls.filter((name) => name === "RenameConversation").length;
+    const api = fakeApi({
+      Conversations: twoPages,
+      Conversation: twoMessagePages,
+      RenameConversation: () => new Promise((resolve) => (answer = resolve)),
+    });
+    await loadSidebar(api);
+    await openConversation(api);
+
+    const accepted = api.client
+      .mutation(RenameConversationDocument, { id: "c2", title: "Renamed" })
+      .toPromise();
+    // Before the API answers: the optimistic title, everywhere.
+    await vi.waitFor(() => expect(renames()).toBe(1));
+    expect(openView(api)?.title).toBe("Renamed");
+    expect(sidebar(api)?.[1]).toBe("c2:Renamed");
+    answer({ data: { updateConversation: conversation("c2", "Renamed") } });
+    await accepted;
+    expect(openView(api)?.title).toBe("Renamed");
+    expect(sidebar(api)?.[1]).toBe("c2:Renamed");
+
+    const refused = api.client
+      .mutation(RenameConversationDocument, { id: "c2", title: "x".repeat(300) })
+      .toPromise();
+    await vi.waitFor(() => expect(renames()).toBe(2));
+    expect(openView(api)?.title).toBe("x".repeat(300));
+    answer({
+      data: null,
+      errors: [
+        { message: "Title is too long.", extensions: { code: "BAD_USER_INPUT", field: "title" } },
+      ],
+    });
+    await refused;
+    expect(openView(api)?.title).toBe("Renamed");
+    expect(sidebar(api)?.[1]).toBe("c2:Renamed");
+  });
+
+  it("applies a reply: the conversation moves up as the message left it; both messages join the newest page", async () => {
+    const api = fakeApi({ Conversations: twoPages, Conversation: twoMessagePages });
+    await loadSidebar(api);
+    await openConversation(api);
+    const named = conversation("c2", "Named by the prompt", "2026-01-02T00:00:00Z");
+    api.stream([
+      {
+        generateReply: {
+          __typename: "ReplyStarted",
+          assistantMessageId: "a1",
+          userMessage: message("u1"),
+          conversation: named,
+        },
+      },
+      { generateReply: { __typename: "ReplyDelta", assistantMessageId: "a1", text: "Hi" } },
+      { generateReply: { __typename: "ReplyCompleted", message: message("a1", "ASSISTANT") } },
+    ]);
+    await new Promise<void>((done) => {
+      let seen = 0;
+      api.client
+        .subscription(GenerateReplyDocument, { conversationId: "c2", content: "Hello" })
+        .subscribe(() => ++seen === 3 && done());
+    });
+
+    expect(sidebar(api)?.slice(0, 2)).toEqual(["c2:Named by the prompt", "c1:Chat c1"]);
+    const view = openView(api);
+    expect(view?.title).toBe("Named by the prompt");
+    expect(view?.updatedAt).toBe("2026-01-02T00:00:00Z");
+    expect(view?.messages.edges.map(({ node }) => node.id)).toEqual([
+      "m1",
+      "m2",
+      "m3",
+      "m4",
+      "u1",
+      "a1",
+    ]);
+  });
+
+  it("drops older pages a refetched newest page no longer leads to, rather than leave a gap", async () => {
+    let newer = false;
+    const api = fakeApi({
+      Conversation: (variables) =>
+        newer && variables.before == null
+          ? messagePage(["m5", "m6"], true)
+          : twoMessagePages(variables),
+    });
+    await openConversation(api);
+    expect(openView(api)?.messages.edges).toHaveLength(4);
+
+    // m5 and m6 arrived elsewhere; m3 and m4 are now on no cached page.
+    newer = true;
+    await api.client
+      .query(ConversationDocument, { id: "c2", last: 2 }, { requestPolicy: "network-only" })
+      .toPromise();
+    const messages = openView(api)?.messages;
+    expect(messages?.edges.map(({ node }) => node.id)).toEqual(["m5", "m6"]);
+    expect(messages?.pageInfo).toMatchObject({ hasPreviousPage: true, startCursor: "m5" });
+  });
+});
