@@ -94,7 +94,16 @@ def downgrade() -> None:
         """
     )
     for column in (
-        "error_status", "error", "fallback_from", "attempts", "finish_reason", "ttft_ms",
-        "latency_ms", "completion_tokens", "prompt_tokens", "model", "provider",
+        "error_status",
+        "error",
+        "fallback_from",
+        "attempts",
+        "finish_reason",
+        "ttft_ms",
+        "latency_ms",
+        "completion_tokens",
+        "prompt_tokens",
+        "model",
+        "provider",
     ):
         op.drop_column("messages", column)
