@@ -2,12 +2,15 @@ import { defineConfig, devices } from "@playwright/test";
 
 /**
  * End-to-end tests in Debian's Chromium against the real API and a production build of
- * the web app. Playwright starts (and stops) all three servers itself: see e2e/servers/.
+ * the web app. Playwright starts (and stops) every server itself: see e2e/servers/.
+ * Two API processes share the database and Redis, as in production behind a balancer.
  * Needs: PostgreSQL and Redis on localhost, `uv sync` done in api/, /usr/bin/chromium.
  */
 const API_PORT = Number(process.env.E2E_API_PORT || 8200);
+const API2_PORT = Number(process.env.E2E_API2_PORT || 8202);
 const WEB_PORT = Number(process.env.E2E_WEB_PORT || 3200);
 const FAKE_PROVIDER_PORT = Number(process.env.E2E_FAKE_PROVIDER_PORT || 8201);
+const SLOW_PROVIDER_PORT = Number(process.env.E2E_SLOW_PROVIDER_PORT || 8203);
 const CI = !!process.env.CI;
 
 export default defineConfig({
@@ -44,8 +47,23 @@ export default defineConfig({
       stdout: "ignore",
     },
     {
+      command: "bash e2e/servers/slow-provider.sh",
+      port: SLOW_PROVIDER_PORT,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+    },
+    {
       command: "bash e2e/servers/api.sh",
       url: `http://127.0.0.1:${API_PORT}/health_check`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+    },
+    {
+      // A second API process sharing the database and Redis: the web app talks to the
+      // first; e2e/helpers.ts points a tab at this one (durable-replies.spec.ts).
+      command: "bash e2e/servers/api.sh --second",
+      url: `http://127.0.0.1:${API2_PORT}/health_check`,
       timeout: 120_000,
       reuseExistingServer: false,
     },

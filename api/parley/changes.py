@@ -32,15 +32,32 @@ def user_channel(user_id: uuid.UUID | str) -> str:
 class ChangeKind(enum.StrEnum):
     CHANGED = "changed"
     DELETED = "deleted"
+    # A reply started: `message_id` is the assistant message being written.
+    REPLY_RUNNING = "reply-running"
 
 
 @dataclass(frozen=True)
 class Change:
     kind: ChangeKind
     conversation_id: uuid.UUID
+    message_id: uuid.UUID | None = None
 
     def encode(self) -> str:
-        return json.dumps({"kind": self.kind.value, "conversation": str(self.conversation_id)})
+        fields = {"kind": self.kind.value, "conversation": str(self.conversation_id)}
+        if self.message_id is not None:
+            fields["message"] = str(self.message_id)
+        return json.dumps(fields)
+
+    @classmethod
+    def decode(cls, raw: str) -> Change:
+        """The inverse of `encode`; ValueError (or KeyError) on anything else."""
+        fields = json.loads(raw)
+        message = fields.get("message")
+        return cls(
+            kind=ChangeKind(fields["kind"]),
+            conversation_id=uuid.UUID(fields["conversation"]),
+            message_id=uuid.UUID(message) if message is not None else None,
+        )
 
 
 class ChangeFeed:

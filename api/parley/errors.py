@@ -21,6 +21,9 @@ class ErrorCode(enum.StrEnum):
     CONFLICT = "CONFLICT"
     RATE_LIMITED = "RATE_LIMITED"
     PROVIDER_ERROR = "PROVIDER_ERROR"
+    # This process is shutting down: the same request on another process (or in a moment)
+    # will be served.
+    UNAVAILABLE = "UNAVAILABLE"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -66,6 +69,10 @@ class RateLimited(DomainError):
 
     def details(self) -> dict[str, object]:
         return {"retry_after": self.retry_after}
+
+
+class Unavailable(DomainError):
+    code = ErrorCode.UNAVAILABLE
 
 
 class ProviderFailed(DomainError):

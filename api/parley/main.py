@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import structlog
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -15,6 +15,8 @@ from starlette.routing import Route, WebSocketRoute
 from parley.ai.registry import ProviderRegistry
 from parley.auth.service import AuthService
 from parley.changes import ChangeFeed
+from parley.chat.conversation_events import ConversationEvents
+from parley.chat.durable_replies import DurableReplies
 from parley.chat.service import ChatService
 from parley.db import create_engine, create_session_factory
 from parley.graphql.view import ParleyGraphQL
@@ -29,23 +31,32 @@ from parley.state import AppState
 log = structlog.get_logger(__name__)
 
 
-def _redis_client(url: str) -> Redis:
+def _redis_client(url: str, max_connections: int) -> Redis:
+    # A bounded pool: a burst of requests queues for a connection instead of opening hundreds.
     # Short timeouts: a stalled Redis must degrade requests, not hang them.
-    return Redis.from_url(
+    pool = BlockingConnectionPool.from_url(
         url,
+        max_connections=max_connections,
+        timeout=2,
         decode_responses=True,
         health_check_interval=30,
         socket_connect_timeout=2,
         socket_timeout=2,
+        client_name="parley-api",
     )
+    return Redis.from_pool(pool)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     configure_logging(settings.log_level, settings.log_format)
     engine = create_engine(settings.async_database_url)
-    redis = _redis_client(settings.redis_url)
-    cache_redis = _redis_client(settings.cache_redis_url) if settings.cache_redis_url else redis
+    redis = _redis_client(settings.redis_url, settings.redis_max_connections)
+    cache_redis = (
+        _redis_client(settings.cache_redis_url, settings.redis_max_connections)
+        if settings.cache_redis_url
+        else redis
+    )
     state = AppState(
         settings=settings,
         engine=engine,
@@ -54,22 +65,26 @@ def create_app(settings: Settings | None = None) -> Starlette:
         cache_redis=cache_redis,
         providers=ProviderRegistry(settings),
         limiter=RateLimiter(settings.redis_url),
+        conversation_events=ConversationEvents(settings.redis_url),
     )
     chat = ChatService(settings, state.db_sessions, state.providers, ChangeFeed(redis))
+    replies = DurableReplies.build(settings, chat, redis)
     graphql = ParleyGraphQL(
-        state, AuthService(settings, state.db_sessions, redis, state.limiter), chat
+        state, AuthService(settings, state.db_sessions, redis, state.limiter), chat, replies
     )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         log.info("api starting", port=settings.api_port)
-        try:
-            await chat.fail_interrupted()
-        except Exception:
-            log.warning("could not check for interrupted replies", exc_info=True)
+        # No start-up sweep of STREAMING replies: the reaper finalizes those nobody holds.
+        await replies.start()
+        state.conversation_events.start()
         try:
             yield
         finally:
+            # Running replies finish (or are stored with their text) before anything closes.
+            await replies.shutdown(settings.shutdown_grace_seconds)
+            await state.conversation_events.aclose()
             await state.providers.aclose()
             if cache_redis is not redis:
                 await cache_redis.aclose()
@@ -99,4 +114,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.parley = state
+    app.state.replies = replies
     return app

@@ -15,6 +15,7 @@ from limits import RateLimitItem, parse
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
+from redis.asyncio import BlockingConnectionPool
 
 from parley.errors import RateLimited
 
@@ -29,9 +30,25 @@ def parse_limit(value: str, variable: str) -> RateLimitItem:
 
 
 class RateLimiter:
+    # Its own small pool: limits are checked on every sign-in and send, and must not wait
+    # behind (or starve) the app's other Redis work.
+    POOL_SIZE = 4
+
     def __init__(self, redis_url: str) -> None:
+        pool = BlockingConnectionPool.from_url(
+            redis_url,
+            max_connections=self.POOL_SIZE,
+            timeout=2,
+            socket_connect_timeout=2,
+            socket_timeout=2,
+            client_name="parley-limits",
+        )
         storage = RedisStorage(
-            f"async+{redis_url}", implementation="redispy", wrap_exceptions=True, key_prefix="rl"
+            f"async+{redis_url}",
+            implementation="redispy",
+            wrap_exceptions=True,
+            key_prefix="rl",
+            connection_pool=pool,  # type: ignore[arg-type]  # passed on to redis.asyncio.Redis
         )
         self._window = MovingWindowRateLimiter(storage)
 

@@ -79,7 +79,10 @@ class Settings(DatabaseSettings, AISettings):
     system_prompt_max_chars: int = Field(default=8_000, ge=1, le=100_000)
     history_max_messages: int = Field(default=40, ge=1)
     default_system_prompt: str = "You are a helpful assistant. Answer in Markdown."
-    streaming_stale_minutes: int = Field(default=10, ge=1)
+    # Durable replies (parley.chat.reply_*): how long a finished reply's events stay in Redis
+    # for replay, and how long a process's claim on a running reply lasts unrenewed.
+    reply_events_ttl_seconds: int = Field(default=3600, ge=1)
+    reply_lease_seconds: int = Field(default=10, ge=2)
 
     rate_limit_messages: str = "10/minute"
     rate_limit_auth: str = "10/minute"
@@ -91,6 +94,9 @@ class Settings(DatabaseSettings, AISettings):
     response_cache_max_entry_bytes: int = Field(default=256 * 1024, ge=0)
     response_cache_max_entries_per_user: int = Field(default=32, ge=1)
     cache_redis_url: str | None = None
+    # Connections a process may hold to each Redis; a request waits (up to 2 s) for a free one
+    # rather than opening more. Followers never hold one (see chat.reply_reader).
+    redis_max_connections: int = Field(default=8, ge=2, le=1000)
 
     @field_validator("redis_url", "cache_redis_url")
     @classmethod

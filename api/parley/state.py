@@ -8,6 +8,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from parley.ai.registry import ProviderRegistry
+from parley.chat.conversation_events import ConversationEvents
 from parley.rate_limits import RateLimiter
 from parley.settings import Settings
 
@@ -22,3 +23,5 @@ class AppState:
     cache_redis: Redis
     providers: ProviderRegistry
     limiter: RateLimiter
+    # The users' change channels over one pub/sub connection (`conversationEvents`).
+    conversation_events: ConversationEvents

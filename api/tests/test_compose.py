@@ -3,7 +3,8 @@
 No Docker engine is needed: compose.yaml is validated against the Compose specification's
 JSON schema (bundled with check-jsonschema, so offline), then read as YAML to check what the
 schema cannot: health checks, start order, persistent volumes, and that the containers run
-the same commands as the Makefile (`make migrate`, `make serve`).
+the same commands as the Makefile (`make migrate`, `make serve`), and the load balancer in front
+of the API replicas (docker/nginx/api-balancer.conf, read as text: no nginx here either).
 
 PARLEY_REPO_ROOT points the checks at another checkout (used to prove they can fail).
 """
@@ -11,6 +12,7 @@ PARLEY_REPO_ROOT points the checks at another checkout (used to prove they can f
 from __future__ import annotations
 
 import fnmatch
+import ipaddress
 import json
 import os
 import re
@@ -25,6 +27,8 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from parley.client_ip import client_ip, parse_networks
+
 REPO = Path(os.environ.get("PARLEY_REPO_ROOT", Path(__file__).resolve().parents[2]))
 COMPOSE_FILE = REPO / "compose.yaml"
 MAKEFILE = REPO / "Makefile"
@@ -35,7 +39,9 @@ SERVE_ARGV = ["python", "-m", "parley.server"]
 
 API_PORT_IN_CONTAINER = 8000
 WEB_PORT_IN_CONTAINER = 3000
-SERVICES = {"postgres", "redis", "cache", "migrate", "api", "web"}
+API_REPLICAS = ("api-1", "api-2")
+SERVICES = {"postgres", "redis", "cache", "migrate", *API_REPLICAS, "balancer", "web"}
+BALANCER_CONF = REPO / "docker" / "nginx" / "api-balancer.conf"
 
 
 # --- loading ---------------------------------------------------------------------------
@@ -238,7 +244,9 @@ def test_project_and_services() -> None:
         ("postgres", "pg_isready"),
         ("redis", "redis-cli ping"),
         ("cache", "redis-cli ping"),
-        ("api", f"127.0.0.1:{API_PORT_IN_CONTAINER}/health_check"),
+        *((api, f"127.0.0.1:{API_PORT_IN_CONTAINER}/health_check") for api in API_REPLICAS),
+        # Through the balancer to a replica.
+        ("balancer", f"127.0.0.1:{API_PORT_IN_CONTAINER}/health_check"),
         ("web", f"127.0.0.1:{WEB_PORT_IN_CONTAINER}/"),
     ],
 )
@@ -250,11 +258,18 @@ def test_healthchecks(name: str, probe: str) -> None:
     ("name", "dependency", "condition"),
     [
         ("migrate", "postgres", "service_healthy"),
-        ("api", "postgres", "service_healthy"),
-        ("api", "redis", "service_healthy"),
-        ("api", "cache", "service_healthy"),
-        ("api", "migrate", "service_completed_successfully"),
-        ("web", "api", "service_healthy"),
+        *(
+            (api, dependency, condition)
+            for api in API_REPLICAS
+            for dependency, condition in [
+                ("postgres", "service_healthy"),
+                ("redis", "service_healthy"),
+                ("cache", "service_healthy"),
+                ("migrate", "service_completed_successfully"),
+            ]
+        ),
+        *(("balancer", api, "service_healthy") for api in API_REPLICAS),
+        ("web", "balancer", "service_healthy"),
     ],
 )
 def test_start_order(name: str, dependency: str, condition: str) -> None:
@@ -304,8 +319,9 @@ def test_cached_answers_live_in_a_bounded_redis_that_evicts() -> None:
     argv = _argv("cache")
     assert option_value(argv, "--maxmemory-policy") == "allkeys-lru"
     assert option_value(argv, "--maxmemory")
-    env = service("api")["environment"]
-    assert str(env["CACHE_REDIS_URL"]).startswith("redis://cache:6379/")
+    for api in API_REPLICAS:
+        env = service(api)["environment"]
+        assert str(env["CACHE_REDIS_URL"]).startswith("redis://cache:6379/")
 
 
 # --- the same commands as the Makefile -----------------------------------------------------
@@ -324,27 +340,33 @@ def test_migrate_runs_the_makefile_migration() -> None:
     assert effective_argv("migrate") == MIGRATE_ARGV
 
 
-def test_api_serves_like_the_makefile() -> None:
+@pytest.mark.parametrize("api", API_REPLICAS)
+def test_api_serves_like_the_makefile(api: str) -> None:
     serves = [argv for argv in makefile_commands("python") if argv[1:3] == ["-m", "parley.server"]]
     assert serves, "no Makefile recipe runs `python -m parley.server`"
     assert all(argv == SERVE_ARGV for argv in serves), serves
-    assert effective_argv("api") == SERVE_ARGV
-    env = target_stage("api").last("ENV") or ""
+    assert effective_argv(api) == SERVE_ARGV
+    env = target_stage(api).last("ENV") or ""
     assert "API_HOST=0.0.0.0" in env, env
 
 
-def test_migrate_and_api_share_one_image() -> None:
-    assert build_of("migrate") == build_of("api")
-    assert service("migrate").get("image") == service("api").get("image")
+@pytest.mark.parametrize("api", API_REPLICAS)
+def test_migrate_and_api_share_one_image(api: str) -> None:
+    assert build_of("migrate") == build_of(api)
+    assert service("migrate").get("image") == service(api).get("image")
 
 
-def test_api_port_agrees_everywhere() -> None:
+@pytest.mark.parametrize("api", API_REPLICAS)
+def test_api_port_agrees_everywhere(api: str) -> None:
     port = str(API_PORT_IN_CONTAINER)
-    assert f"API_PORT={port}" in (target_stage("api").last("ENV") or "")
-    assert str(service("api")["environment"]["API_PORT"]) == port
-    assert container_ports("api") == {API_PORT_IN_CONTAINER}
-    assert any("${API_PORT" in str(p) for p in service("api")["ports"]), "host port not overridable"
-    assert port in (target_stage("api").last("EXPOSE") or "").split()
+    assert f"API_PORT={port}" in (target_stage(api).last("ENV") or "")
+    assert str(service(api)["environment"]["API_PORT"]) == port
+    assert port in (target_stage(api).last("EXPOSE") or "").split()
+    # Only the balancer is published: a replica reached directly would skip it.
+    assert not service(api).get("ports"), f"`{api}` publishes a host port"
+    assert container_ports("balancer") == {API_PORT_IN_CONTAINER}
+    published = service("balancer")["ports"]
+    assert any("${API_PORT" in str(p) for p in published), "host port not overridable"
 
 
 def test_web_starts_like_its_package_script() -> None:
@@ -363,7 +385,7 @@ def test_web_starts_like_its_package_script() -> None:
 # --- images --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["migrate", "api", "web"])
+@pytest.mark.parametrize("name", ["migrate", *API_REPLICAS, "web"])
 def test_dockerfiles_exist_and_copy_existing_files(name: str) -> None:
     dockerfile = dockerfile_of(name)
     assert dockerfile.is_file(), f"{dockerfile} is missing"
@@ -379,7 +401,7 @@ def test_dockerfiles_exist_and_copy_existing_files(name: str) -> None:
                 assert (context / source).exists(), f"{dockerfile}: COPY {source}: no such file"
 
 
-@pytest.mark.parametrize("name", ["api", "web"])
+@pytest.mark.parametrize("name", [*API_REPLICAS, "web"])
 def test_images_run_unprivileged(name: str) -> None:
     user = target_stage(name).last("USER")
     assert user, f"{dockerfile_of(name)} final stage runs as root"
@@ -413,8 +435,9 @@ def test_web_graphql_url_is_a_build_arg() -> None:
 # --- configuration -------------------------------------------------------------------------
 
 
-def test_api_environment() -> None:
-    env = service("api").get("environment")
+@pytest.mark.parametrize("api", API_REPLICAS)
+def test_api_environment(api: str) -> None:
+    env = service(api).get("environment")
     assert isinstance(env, dict)
     required = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "CORS_ORIGINS", "LOG_FORMAT"}
     ai = {"OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "XAI_API_KEY"}
@@ -432,7 +455,8 @@ def test_api_environment() -> None:
 def test_migrate_points_at_the_same_database() -> None:
     env = service("migrate").get("environment")
     assert isinstance(env, dict)
-    assert env["DATABASE_URL"] == service("api")["environment"]["DATABASE_URL"]
+    for api in API_REPLICAS:
+        assert env["DATABASE_URL"] == service(api)["environment"]["DATABASE_URL"]
 
 
 @pytest.mark.parametrize(
@@ -446,3 +470,163 @@ def test_dockerignore_keeps_local_state_out(pattern: str) -> None:
     ]
     excluded = [r for r in rules if fnmatch.fnmatch(pattern, r.removeprefix("**/").rstrip("/"))]
     assert excluded, f".dockerignore does not exclude {pattern}"
+
+
+# --- scale-out: replicas behind a balancer ---------------------------------------------------
+
+
+def _without_address(svc: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in svc.items() if k != "networks"}
+
+
+def fixed_address(name: str) -> ipaddress.IPv4Address:
+    networks = service(name).get("networks") or {}
+    address = (networks.get("default") or {}).get("ipv4_address")
+    assert address, f"`{name}` has no fixed address on the default network"
+    return ipaddress.IPv4Address(address)
+
+
+def test_api_replicas_are_one_service_twice() -> None:
+    first, *others = (service(api) for api in API_REPLICAS)
+    assert len(API_REPLICAS) >= 2
+    for other in others:
+        assert _without_address(other) == _without_address(first)
+
+
+def test_fixed_addresses_are_distinct_and_inside_the_network() -> None:
+    [subnet] = [c["subnet"] for c in compose()["networks"]["default"]["ipam"]["config"]]
+    network = ipaddress.ip_network(subnet)
+    names = [*API_REPLICAS, "balancer", "web"]
+    addresses = [fixed_address(name) for name in names]
+    assert len(set(addresses)) == len(names), dict(zip(names, addresses, strict=True))
+    for name, address in zip(names, addresses, strict=True):
+        assert address in network, f"`{name}` at {address} is outside {network}"
+
+
+@pytest.mark.parametrize("api", API_REPLICAS)
+def test_api_believes_exactly_the_balancer_and_the_web_server(api: str) -> None:
+    value = str(service(api)["environment"]["TRUSTED_PROXIES"])
+    default = re.fullmatch(r"\$\{TRUSTED_PROXIES:-(.+)\}", value)
+    assert default, f"TRUSTED_PROXIES should default to the proxies' addresses: {value}"
+    trusted = parse_networks(default.group(1))
+    balancer, web = str(fixed_address("balancer")), str(fixed_address("web"))
+    # A sign-in: browser -> web server (which sets the address it saw) -> balancer (which
+    # appends the web server's) -> API. A client-sent value sits further left and loses.
+    assert client_ip(balancer, f"10.9.9.9, 203.0.113.7, {web}", trusted) == "203.0.113.7"
+    # A browser's own request: browser -> balancer -> API.
+    assert client_ip(balancer, "10.9.9.9, 198.51.100.4", trusted) == "198.51.100.4"
+    # Nobody else is believed, replicas included.
+    for name in API_REPLICAS:
+        peer = str(fixed_address(name))
+        assert client_ip(peer, "203.0.113.7", trusted) == peer
+
+
+def test_web_talks_to_the_balancer() -> None:
+    env = service("web")["environment"]
+    assert env["GRAPHQL_INTERNAL_URL"] == f"http://balancer:{API_PORT_IN_CONTAINER}/graphql"
+    args = build_of("web").get("args") or {}
+    browser_url = str(args.get("NEXT_PUBLIC_GRAPHQL_URL", ""))
+    # The browser reaches the host port the balancer publishes.
+    [published] = [str(p) for p in service("balancer")["ports"]]
+    host_port = published.rsplit(":", 1)[0]
+    assert f"localhost:{host_port}/graphql" in browser_url, (browser_url, published)
+
+
+def test_balancer_is_a_standard_image_with_our_config() -> None:
+    balancer = service("balancer")
+    image = str(balancer.get("image", ""))
+    assert image.startswith("nginx:"), image
+    assert image.split(":", 1)[1] not in {"", "latest"}, "pin the balancer's image"
+    assert "build" not in balancer
+    mounts = [str(m) for m in balancer.get("volumes", [])]
+    conf_mounts = [m for m in mounts if m.split(":")[1].startswith("/etc/nginx/conf.d/")]
+    assert conf_mounts, mounts
+    source = conf_mounts[0].split(":")[0]
+    assert (REPO / source).resolve() == BALANCER_CONF.resolve(), source
+    assert conf_mounts[0].endswith(":ro"), "mount the configuration read-only"
+
+
+@cache
+def nginx_conf() -> str:
+    """The balancer's configuration without comments."""
+    return "\n".join(line.split("#", 1)[0] for line in BALANCER_CONF.read_text().splitlines())
+
+
+def nginx_block(header: str) -> str:
+    """The body of the first `header { ... }` block (nested braces included)."""
+    text = nginx_conf()
+    match = re.search(re.escape(header) + r"\s*\{", text)
+    assert match, f"{BALANCER_CONF.name} has no `{header}` block"
+    depth, start = 1, match.end()
+    for i in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[start:i]
+    pytest.fail(f"`{header}` block is not closed")
+
+
+def directives(block: str, name: str) -> list[list[str]]:
+    """Arguments of each `name ...;` directive in a block, in order."""
+    pattern = rf"(?:^|[;{{}}\s]){name}(?:\s+([^;]*))?\s*;"
+    return [(m.group(1) or "").split() for m in re.finditer(pattern, block)]
+
+
+def seconds(value: str) -> float:
+    units = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
+    match = re.fullmatch(r"(\d+)(ms|s|m|h|d)?", value)
+    assert match, f"not an nginx time: {value}"
+    return int(match.group(1)) * units[match.group(2) or "s"]
+
+
+def test_balancer_spreads_over_every_replica_without_stickiness() -> None:
+    [[upstream]] = [m.group(1).split() for m in re.finditer(r"upstream\s+(\S+)\s*\{", nginx_conf())]
+    servers = {args[0] for args in directives(nginx_block(f"upstream {upstream}"), "server")}
+    assert servers == {f"{api}:{API_PORT_IN_CONTAINER}" for api in API_REPLICAS}
+    # Any replica serves any request or socket: nothing pins a client to one.
+    for sticky in ("ip_hash", "hash", "sticky"):
+        assert not directives(nginx_conf(), sticky), f"the balancer uses `{sticky}`"
+    location = nginx_block("location /")
+    assert directives(location, "proxy_pass") == [[f"http://{upstream}"]]
+    assert [str(API_PORT_IN_CONTAINER)] in directives(nginx_block("server"), "listen")
+
+
+def test_balancer_passes_websockets_and_keeps_idle_ones() -> None:
+    location = nginx_block("location /")
+    assert directives(location, "proxy_http_version") == [["1.1"]]
+    headers = {args[0].lower(): args[1:] for args in directives(location, "proxy_set_header")}
+    assert headers["upgrade"] == ["$http_upgrade"]
+    [connection] = headers["connection"]
+    if connection.startswith("$"):
+        # A map from $http_upgrade: "upgrade" for a handshake.
+        mapping = nginx_block(f"map $http_upgrade {connection}")
+        assert re.search(r"default\s+upgrade\s*;", mapping), mapping
+    else:
+        assert connection.strip("\"'").lower() == "upgrade"
+    # An idle subscription may be silent for long: at least an hour before nginx drops it.
+    [[read_timeout]] = directives(location, "proxy_read_timeout")
+    assert seconds(read_timeout) >= 3600
+    # Streamed answers go out as written.
+    assert directives(location, "proxy_buffering") == [["off"]]
+
+
+def test_balancer_appends_the_address_it_saw() -> None:
+    headers = {
+        args[0].lower(): args[1:]
+        for args in directives(nginx_block("location /"), "proxy_set_header")
+    }
+    # Appended, not replaced: the web server's hop must survive for the API to skip it.
+    assert headers["x-forwarded-for"] == ["$proxy_add_x_forwarded_for"]
+
+
+def _default_of(value: object) -> str:
+    match = re.fullmatch(r"\$\{[A-Z_]+:-(.*)\}", str(value))
+    return match.group(1) if match else str(value)
+
+
+@pytest.mark.parametrize("api", API_REPLICAS)
+def test_replicas_get_their_grace_period_before_sigkill(api: str) -> None:
+    env = service(api)["environment"]
+    grace = int(_default_of(env["SHUTDOWN_GRACE_SECONDS"]))
+    stop = str(service(api).get("stop_grace_period", "10s"))  # Docker's default
+    assert seconds(stop) > grace, f"`{api}` is killed {stop} after SIGTERM, before its {grace}s"
+    assert int(_default_of(env["API_WORKERS"])) >= 1

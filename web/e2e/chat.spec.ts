@@ -50,7 +50,7 @@ test("new chat streams a markdown reply in pieces, and history survives a reload
   await expect(assistantMessages(page).last()).toContainText("DEFAULT_AI_PROVIDER");
 });
 
-test("Stop completes the subscription and keeps the partial reply", async ({ page }) => {
+test("Stop stops the reply on the server and keeps the partial reply", async ({ page }) => {
   await newChat(page, { title: "Halting test" });
   await send(page, "Say something long");
   const reply = assistantMessages(page).last();

@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type BrowserContext, type Page } from "@playwright/test";
 
 let counter = 0;
 
@@ -62,4 +62,41 @@ export function userMessages(page: Page) {
 export async function send(page: Page, text: string) {
   await page.getByLabel("Message").fill(text);
   await page.getByLabel("Message").press("Enter");
+}
+
+const API_PORT = Number(process.env.E2E_API_PORT || 8200);
+export const API2_PORT = Number(process.env.E2E_API2_PORT || 8202);
+
+/**
+ * A second tab of the same browser (same session) whose app talks to the second API process
+ * instead of the first: the API's URL is built into the app, so the tab's fetch and WebSocket
+ * are pointed there before any script runs. Needs `bypassCSP` in the context (the page's
+ * policy names only the first API). The returned list fills with the tab's socket URLs.
+ */
+export async function openOnSecondApi(context: BrowserContext) {
+  const page = await context.newPage();
+  const sockets: string[] = [];
+  page.on("websocket", (socket) => sockets.push(socket.url()));
+  await page.addInitScript(
+    ({ from, to }) => {
+      const retarget = (url: string) => url.replace(`//localhost:${from}/`, `//localhost:${to}/`);
+      const nativeFetch = window.fetch.bind(window);
+      window.fetch = (input, init) =>
+        nativeFetch(typeof input === "string" ? retarget(input) : input, init);
+      const NativeWebSocket = window.WebSocket;
+      window.WebSocket = class extends NativeWebSocket {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(retarget(String(url)), protocols);
+        }
+      };
+    },
+    { from: API_PORT, to: API2_PORT },
+  );
+  return { page, sockets };
+}
+
+export function runningMark(page: Page, title: string) {
+  return conversations(page)
+    .getByRole("link", { name: title })
+    .getByRole("img", { name: "Reply running" });
 }

@@ -22,6 +22,8 @@ test("the sidebar and the message list load more pages as you scroll", async ({
   page,
   request,
 }) => {
+  // Seeding waits for 30 demo replies (about 15 s on two busy cores).
+  test.setTimeout(60_000);
   // Seed through the API directly: 35 conversations (sidebar pages hold 30) and, in the
   // newest, 30 exchanges = 60 messages (message pages hold 50).
   const user = newUser();

@@ -2,9 +2,15 @@
 
 The events below are the reply's one vocabulary, from the runner to the GraphQL types that
 show them. Each carries `seq`: 0 for the start, then 1, 2... for the deltas, and the end the
-highest. The database is written when the reply starts (`ChatService.prepare_reply`) and when
-it ends (here), never per delta. A reply the caller abandons (subscription completed, socket
-gone) is cancelled at once and its partial text kept as STOPPED.
+highest (also stored as the message's `final_seq`). The database is written when the reply
+starts (`ChatService.prepare_reply`) and when it ends (`ReplyRun.finish`), never per delta.
+
+`ReplyRun` is one provider call and its closing write. Two callers drive it:
+- `reply_jobs.ReplyJobs`, for `generateReply`: the reply is a job of the process, not of the
+  socket, with its events in Redis (`reply_log`) for followers on any process; leaving the
+  subscription only detaches, and `stopReply` or a shutdown ends it as STOPPED or FAILED;
+- `run_reply` below, for `sendMessage`: the caller waits for the end; if the caller is
+  cancelled, what arrived is kept as STOPPED.
 """
 
 from __future__ import annotations
@@ -63,53 +69,84 @@ def started(prepared: PreparedReply) -> ReplyStarted:
     )
 
 
-async def run_reply(
-    chat: ChatService, prepared: PreparedReply
-) -> AsyncGenerator[ReplyDelta | ReplyEnded, None]:
-    """Yields each delta, then one `ReplyEnded` with the stored message."""
-    reply_id = prepared.assistant_message.id
-    parts: list[str] = []
-    stream = prepared.client.stream(
-        model=prepared.conversation.ai_model, system=prepared.system, messages=prepared.context
+def ended(message: Message) -> ReplyEnded:
+    """The final event of a stored reply, as the database has it."""
+    return ReplyEnded(
+        seq=message.final_seq if message.final_seq is not None else 1,
+        message=message,
+        error=(message.error or SERVER_FAILURE) if message.status is MessageStatus.FAILED else None,
     )
 
+
+class ReplyRun:
+    """One provider call for a prepared reply: its deltas, then its one closing write."""
+
+    def __init__(self, chat: ChatService, prepared: PreparedReply) -> None:
+        self._chat = chat
+        self.prepared = prepared
+        self.parts: list[str] = []
+        self._stream = prepared.client.stream(
+            model=prepared.conversation.ai_model, system=prepared.system, messages=prepared.context
+        )
+
+    @property
+    def final_seq(self) -> int:
+        return len(self.parts) + 1
+
+    async def deltas(self) -> AsyncGenerator[ReplyDelta, None]:
+        """The provider's deltas as they come; ProviderError when it fails. Cancelling the
+        consumer closes the provider request at once."""
+        reply_id = self.prepared.assistant_message.id
+        async with contextlib.aclosing(self._stream):
+            async for delta in self._stream:
+                self.parts.append(delta.text)
+                yield ReplyDelta(
+                    seq=len(self.parts), assistant_message_id=reply_id, text=delta.text
+                )
+
     async def finish(
-        status: MessageStatus, error: str | None = None, error_status: int | None = None
-    ) -> Message | None:
-        # Shielded: a cancelled operation must still store what arrived.
+        self, status: MessageStatus, error: str | None = None, error_status: int | None = None
+    ) -> ReplyEnded | None:
+        """Store the outcome with the text so far; None when the conversation was deleted."""
+        # Shielded: a cancelled caller must still store what arrived.
         task = asyncio.create_task(
-            chat.finish_reply(
-                prepared,
-                text="".join(parts),
+            self._chat.finish_reply(
+                self.prepared,
+                text="".join(self.parts),
                 status=status,
-                facts=stream.facts(),
+                facts=self._stream.facts(),
+                final_seq=self.final_seq,
                 error=error,
                 error_status=error_status,
             )
         )
         _closing_writes.add(task)
         task.add_done_callback(_closing_writes.discard)
-        return await asyncio.shield(task)
-
-    try:
-        async with contextlib.aclosing(stream):
-            async for delta in stream:
-                parts.append(delta.text)
-                yield ReplyDelta(seq=len(parts), assistant_message_id=reply_id, text=delta.text)
-    except ProviderError as error:
-        message = await finish(MessageStatus.FAILED, error.message, error.status)
+        message = await asyncio.shield(task)
         if message is None:
-            raise NotFound(GONE) from None
-        yield ReplyEnded(seq=len(parts) + 1, message=message, error=error.message)
-        return
+            return None
+        return ReplyEnded(seq=self.final_seq, message=message, error=error)
+
+
+async def run_reply(
+    chat: ChatService, prepared: PreparedReply
+) -> AsyncGenerator[ReplyDelta | ReplyEnded, None]:
+    """Yields each delta, then one `ReplyEnded` with the stored message."""
+    run = ReplyRun(chat, prepared)
+    try:
+        async for delta in run.deltas():
+            yield delta
+    except ProviderError as error:
+        outcome = await run.finish(MessageStatus.FAILED, error.message, error.status)
     except (asyncio.CancelledError, GeneratorExit):
-        # The client stopped the reply or left: keep what arrived, then let cancellation on.
-        await finish(MessageStatus.STOPPED)
+        # The caller left: keep what arrived, then let cancellation on.
+        await run.finish(MessageStatus.STOPPED)
         raise
     except Exception:
-        await finish(MessageStatus.FAILED, SERVER_FAILURE)
+        await run.finish(MessageStatus.FAILED, SERVER_FAILURE)
         raise
-    message = await finish(MessageStatus.COMPLETE)
-    if message is None:
+    else:
+        outcome = await run.finish(MessageStatus.COMPLETE)
+    if outcome is None:
         raise NotFound(GONE)
-    yield ReplyEnded(seq=len(parts) + 1, message=message)
+    yield outcome

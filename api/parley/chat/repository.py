@@ -76,6 +76,19 @@ async def conversation(db: AsyncSession, conversation_id: uuid.UUID) -> Conversa
     return await db.get(Conversation, conversation_id)
 
 
+async def message_and_conversation(
+    db: AsyncSession, message_id: uuid.UUID
+) -> tuple[Message, Conversation] | None:
+    """A message and the conversation that holds it, in one statement."""
+    query = (
+        select(Message, Conversation)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(Message.id == message_id)
+    )
+    row = (await db.execute(query)).first()
+    return (row[0], row[1]) if row else None
+
+
 async def conversations_by_id(
     db: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Conversation]:
@@ -146,6 +159,7 @@ async def finish_message(
     facts: CallFacts,
     error: str | None,
     error_status: int | None,
+    final_seq: int,
 ) -> Message | None:
     """A reply's one closing write: its text, status and generation facts; the stored row
     (None when the conversation was deleted meanwhile)."""
@@ -166,16 +180,36 @@ async def finish_message(
             attempts=facts.attempts,
             error=error,
             error_status=error_status,
+            final_seq=final_seq,
         )
         .returning(Message)
     )
     return stored
 
 
-async def fail_streaming(db: AsyncSession, older_than: dt.datetime, error: str) -> int:
-    """Replies left STREAMING by a crash will never finish: mark them FAILED."""
-    query = update(Message).where(
-        Message.status == MessageStatus.STREAMING, Message.created_at < older_than
+async def streaming_replies(
+    db: AsyncSession, older_than: dt.datetime, limit: int
+) -> list[uuid.UUID]:
+    """Ids of replies still STREAMING that started before `older_than` (the reaper checks
+    whether anyone still runs them)."""
+    query = (
+        select(Message.id)
+        .where(Message.status == MessageStatus.STREAMING, Message.created_at < older_than)
+        .order_by(Message.created_at)
+        .limit(limit)
     )
-    result = await db.execute(query.values(status=MessageStatus.FAILED, error=error))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return list((await db.scalars(query)).all())
+
+
+async def fail_abandoned(
+    db: AsyncSession, message_id: uuid.UUID, *, content: str, error: str, final_seq: int
+) -> Message | None:
+    """A reply nobody runs any more: FAILED with the text it had, only if still STREAMING
+    (its owner may have finished it meanwhile)."""
+    stored: Message | None = await db.scalar(
+        update(Message)
+        .where(Message.id == message_id, Message.status == MessageStatus.STREAMING)
+        .values(content=content, status=MessageStatus.FAILED, error=error, final_seq=final_seq)
+        .returning(Message)
+    )
+    return stored

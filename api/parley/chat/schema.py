@@ -3,26 +3,42 @@ call and its answer to types (see `types`); the service decides, the repository 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import uuid
 from collections.abc import AsyncGenerator
+from dataclasses import replace
 
 import strawberry
+from redis.exceptions import RedisError
 from strawberry.types import Info
 
 from parley.ai import AIProvider
-from parley.chat.replies import ReplyEnded, run_reply, started
+from parley.changes import ChangeKind
+from parley.chat import replies
+from parley.chat.loaders import ChatLoaders
+from parley.chat.replies import ReplyEnded, run_reply
+from parley.chat.reply_log import GONE, EventKind, LogEvent
+from parley.chat.reply_requests import clean_request_id
 from parley.chat.service import ConversationChanges, check_owner
+from parley.chat.tables import Message as MessageRow
+from parley.chat.tables import MessageStatus
 from parley.chat.types import (
     Conversation,
+    ConversationChanged,
     ConversationConnection,
+    ConversationDeleted,
     ConversationEdge,
+    ConversationEvent,
     Message,
     ProviderInfo,
+    ReplyDelta,
     ReplyEvent,
+    ReplyRunning,
     SendMessagePayload,
     reply_event,
 )
-from parley.errors import ProviderFailed
+from parley.errors import InvalidInput, NotFound, ProviderFailed
 from parley.graphql.connections import decode_cursor, edges, page_size, parse_id
 from parley.graphql.context import Context
 
@@ -139,26 +155,162 @@ class ChatMutation:
                 )
         raise RuntimeError("a reply ended without an outcome")
 
+    @strawberry.mutation(
+        description=(
+            "Stops a running reply; returns the stored message (already final if the reply "
+            "had ended)."
+        )
+    )
+    async def stop_reply(self, info: Info[Context, None], message_id: strawberry.ID) -> Message:
+        ctx = info.context
+        user_id = await ctx.user_id()
+        reply_id = parse_id(message_id, "message_id")
+        message, _ = await ctx.chat.own_message(user_id, reply_id)
+        return Message.from_row(await ctx.replies.stop(reply_id, message))
+
+
+# How long a retried generateReply waits for the reply its clientRequestId started to be
+# stored (the first call claims the id a few milliseconds before it writes the reply).
+_RETRY_WAIT_SECONDS = 5.0
+
+
+async def _shown(
+    ctx: Context, user_id: uuid.UUID, reply_id: uuid.UUID, event: LogEvent
+) -> ReplyEvent:
+    """A logged event as the GraphQL type shows it (reading what the log only names)."""
+    if event.kind is EventKind.DELTA:
+        return ReplyDelta(
+            seq=event.seq, assistant_message_id=strawberry.ID(str(reply_id)), text=event.text
+        )
+    if event.kind is EventKind.STARTED:
+        user_message, conversation = await ctx.chat.own_message(
+            user_id, uuid.UUID(event.user_message_id)
+        )
+        return reply_event(replies.ReplyStarted(0, conversation, user_message, reply_id))
+    if event.status == GONE:
+        raise NotFound(replies.GONE)
+    message = event.message or (await ctx.chat.own_message(user_id, reply_id))[0]
+    return reply_event(replace(replies.ended(message), seq=event.seq))
+
+
+async def _own_reply(
+    ctx: Context, user_id: uuid.UUID, reply_id: uuid.UUID, wait: float = 0.0
+) -> MessageRow:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while True:
+        try:
+            message, _ = await ctx.chat.own_message(user_id, reply_id)
+        except NotFound:
+            if loop.time() >= deadline:
+                raise
+            await asyncio.sleep(0.05)
+            continue
+        return message
+
+
+async def _follow(
+    ctx: Context, user_id: uuid.UUID, reply_id: uuid.UUID, after: int | None, wait: float = 0.0
+) -> AsyncGenerator[ReplyEvent, None]:
+    """A reply's events after `after`, live; its stored final event alone when the reply
+    ended and its events are no longer kept."""
+    message = await _own_reply(ctx, user_id, reply_id, wait)
+    durable = ctx.replies
+    if message.status is not MessageStatus.STREAMING and durable.jobs.local(reply_id) is None:
+        try:
+            kept = await durable.log.exists(reply_id)
+        except RedisError:
+            kept = False
+        if not kept:
+            yield reply_event(replies.ended(message))
+            return
+    async with contextlib.aclosing(durable.follow(reply_id, after)) as events:
+        async for event in events:
+            yield await _shown(ctx, user_id, reply_id, event)
+
 
 @strawberry.type
 class ChatSubscription:
     @strawberry.subscription(
         description=(
-            "Streams one reply: ReplyStarted, then ReplyDelta*, then ReplyCompleted or "
-            "ReplyFailed.\nCompleting the subscription early stops generation; the partial "
-            "reply is stored as STOPPED."
+            "Starts one reply and follows it: ReplyStarted, then ReplyDelta*, then "
+            "ReplyCompleted or ReplyFailed. Leaving only detaches: the reply runs on and is "
+            "stored. A clientRequestId this user used in the last 24 hours starts nothing and "
+            "follows the reply that id started."
         )
     )
     async def generate_reply(
-        self, info: Info[Context, None], conversation_id: strawberry.ID, content: str
+        self,
+        info: Info[Context, None],
+        conversation_id: strawberry.ID,
+        content: str,
+        client_request_id: str | None = None,
     ) -> AsyncGenerator[ReplyEvent, None]:
         ctx = info.context
         user_id = await ctx.user_id()
+        request_id = clean_request_id(client_request_id) if client_request_id is not None else None
         await ctx.limit_messages(user_id)
-        prepared = await ctx.chat.prepare_reply(
-            user_id, parse_id(conversation_id, "conversation_id"), content
+        job = await ctx.replies.jobs.start(
+            user_id, parse_id(conversation_id, "conversation_id"), content, request_id
         )
-        yield reply_event(started(prepared))
-        async with contextlib.aclosing(run_reply(ctx.chat, prepared)) as events:
+        if isinstance(job, uuid.UUID):
+            # A retry or double submit: follow the reply the id started, from its start.
+            follow = _follow(ctx, user_id, job, None, wait=_RETRY_WAIT_SECONDS)
+        else:
+            ctx.chat_loaders.forget(job.prepared.conversation.id)
+            yield reply_event(replies.started(job.prepared))
+            follow = _follow(ctx, user_id, job.reply_id, 0)
+        async with contextlib.aclosing(follow) as events:
             async for event in events:
-                yield reply_event(event)
+                yield event
+
+    @strawberry.subscription(
+        description=(
+            "Follows one of the caller's replies, running or finished, from any API process: "
+            "the events with seq > `after`, then live ones up to the final event."
+        )
+    )
+    async def reply_events(
+        self, info: Info[Context, None], message_id: strawberry.ID, after: int | None = None
+    ) -> AsyncGenerator[ReplyEvent, None]:
+        ctx = info.context
+        user_id = await ctx.user_id()
+        if after is not None and after < 0:
+            raise InvalidInput("after must be 0 or more.", field="after")
+        reply_id = parse_id(message_id, "message_id")
+        async with contextlib.aclosing(_follow(ctx, user_id, reply_id, after)) as events:
+            async for event in events:
+                yield event
+
+    @strawberry.subscription(
+        description=(
+            "Every change to the caller's conversations, delivered to all of the caller's tabs "
+            "and devices.\nEnds with UNAUTHENTICATED once the socket's token has expired or its "
+            "session was logged out (checked at each event): subscribe again on a fresh socket."
+        )
+    )
+    async def conversation_events(
+        self, info: Info[Context, None]
+    ) -> AsyncGenerator[ConversationEvent, None]:
+        ctx = info.context
+        user_id = await ctx.user_id()
+        async with ctx.state.conversation_events.listen(user_id) as inbox:
+            while True:
+                change = await inbox.get()
+                # The socket outlives its token: deliver only while the caller is signed in.
+                await ctx.auth.authenticate(ctx.bearer())
+                match change.kind:
+                    case ChangeKind.DELETED:
+                        yield ConversationDeleted(id=strawberry.ID(str(change.conversation_id)))
+                    case ChangeKind.REPLY_RUNNING if change.message_id is not None:
+                        yield ReplyRunning(
+                            conversation_id=strawberry.ID(str(change.conversation_id)),
+                            assistant_message_id=strawberry.ID(str(change.message_id)),
+                        )
+                    case ChangeKind.CHANGED:
+                        # Read as the caller, now: the channel carries ids only. Loaders cache per
+                        # operation, and this operation lasts: fresh ones for each event.
+                        ctx.loaders = ChatLoaders(ctx.chat)
+                        [row] = await ctx.chat.conversations_by_id([change.conversation_id])
+                        if row is not None and row.user_id == user_id:  # else deleted since
+                            yield ConversationChanged(conversation=Conversation.from_row(row))

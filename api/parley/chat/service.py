@@ -68,6 +68,9 @@ class _Unit:
     def deleted(self, conversation_id: uuid.UUID) -> None:
         self.changes.append(Change(ChangeKind.DELETED, conversation_id))
 
+    def reply_running(self, conversation_id: uuid.UUID, message_id: uuid.UUID) -> None:
+        self.changes.append(Change(ChangeKind.REPLY_RUNNING, conversation_id, message_id))
+
 
 def check_owner(conversation: Conversation | None, user_id: uuid.UUID) -> Conversation:
     """The conversation if `user_id` owns it: NOT_FOUND when missing, FORBIDDEN when not theirs."""
@@ -118,6 +121,27 @@ class ChatService:
         async with self._db() as db:
             found = await repository.last_messages(db, ids)
         return [found.get(i) for i in ids]
+
+    async def own_message(
+        self, user_id: uuid.UUID, message_id: uuid.UUID
+    ) -> tuple[Message, Conversation]:
+        """The caller's message and its conversation; NOT_FOUND when missing or someone
+        else's (a stranger learns nothing about the id)."""
+        async with self._db() as db:
+            found = await repository.message_and_conversation(db, message_id)
+        if found is None or found[1].user_id != user_id:
+            raise NotFound("Message not found.")
+        return found
+
+    async def message(self, message_id: uuid.UUID) -> Message | None:
+        """A message by id, unchecked (for the server's own jobs, never a caller's id)."""
+        async with self._db() as db:
+            found = await repository.message_and_conversation(db, message_id)
+        return found[0] if found else None
+
+    async def streaming_replies(self, older_than: dt.datetime, limit: int) -> list[uuid.UUID]:
+        async with self._db() as db:
+            return await repository.streaming_replies(db, older_than, limit)
 
     async def messages_page(
         self, conversation: Conversation, last: int, before: Position | None
@@ -198,9 +222,14 @@ class ChatService:
             unit.deleted(conversation_id)
 
     async def prepare_reply(
-        self, user_id: uuid.UUID, conversation_id: uuid.UUID, content: str
+        self,
+        user_id: uuid.UUID,
+        conversation_id: uuid.UUID,
+        content: str,
+        reply_id: uuid.UUID | None = None,
     ) -> PreparedReply:
-        """Check everything, then store the user message and a STREAMING reply in one commit."""
+        """Check everything, then store the user message and a STREAMING reply in one commit.
+        `reply_id` is the reply's id when the caller chose it first (to hold its lease)."""
         text = clean_content(content, self._settings.message_max_chars)
         async with self._write(user_id) as unit:
             db = unit.db
@@ -221,7 +250,7 @@ class ChatService:
                 created_at=now,
             )
             assistant_message = Message(
-                id=uuid.uuid4(),
+                id=reply_id or uuid.uuid4(),
                 conversation_id=conversation.id,
                 role=MessageRole.ASSISTANT,
                 content="",
@@ -239,6 +268,7 @@ class ChatService:
             if conversation.title is None:
                 conversation.title = title_from_message(text)
             unit.changed(conversation.id)
+            unit.reply_running(conversation.id, assistant_message.id)
         context = [
             ChatMessage(role=_ROLES[m.role], content=m.content) for m in [*earlier, user_message]
         ]
@@ -258,11 +288,12 @@ class ChatService:
         text: str,
         status: MessageStatus,
         facts: CallFacts,
+        final_seq: int,
         error: str | None = None,
         error_status: int | None = None,
     ) -> Message | None:
-        """The reply's one closing write: text, status and generation facts. None when the
-        conversation was deleted while the reply ran."""
+        """The reply's one closing write: text, status, generation facts and the seq of its
+        final event. None when the conversation was deleted while the reply ran."""
         message = prepared.assistant_message
         async with self._write(prepared.conversation.user_id) as unit:
             stored = await repository.finish_message(
@@ -273,6 +304,7 @@ class ChatService:
                 facts=facts,
                 error=error,
                 error_status=error_status,
+                final_seq=final_seq,
             )
             unit.changed(message.conversation_id)
         log.info(
@@ -283,17 +315,26 @@ class ChatService:
         )
         return stored
 
-    async def fail_interrupted(self) -> int:
-        """Replies left STREAMING longer than STREAMING_STALE_MINUTES by a crash: FAILED."""
-        cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(
-            minutes=self._settings.streaming_stale_minutes
-        )
+    async def fail_abandoned(
+        self, message_id: uuid.UUID, *, text: str, final_seq: int
+    ) -> Message | None:
+        """A reply whose process is gone: FAILED with the text it had. None when it was no
+        longer STREAMING (its owner finished it after all) or its conversation is gone."""
         async with self._db() as db:
-            count = await repository.fail_streaming(db, cutoff, INTERRUPTED)
+            stored = await repository.fail_abandoned(
+                db, message_id, content=text, error=INTERRUPTED, final_seq=final_seq
+            )
+            conversation = (
+                await repository.conversation(db, stored.conversation_id) if stored else None
+            )
             await db.commit()
-        if count:
-            log.warning("marked interrupted replies as failed", count=count)
-        return count
+        if stored is None or conversation is None:
+            return None
+        await self._changes.committed(
+            conversation.user_id, [Change(ChangeKind.CHANGED, conversation.id)]
+        )
+        log.warning("failed an abandoned reply", message_id=str(message_id))
+        return stored
 
     # -- rules ---------------------------------------------------------------------------
 

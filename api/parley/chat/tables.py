@@ -85,3 +85,6 @@ class Message(Base):
     )
     error: Mapped[str | None] = mapped_column(Text)
     error_status: Mapped[int | None] = mapped_column(Integer)
+    # The seq of the reply's final event (see `parley.chat.replies`), for when its stream of
+    # events has expired.
+    final_seq: Mapped[int | None] = mapped_column(Integer)

@@ -277,6 +277,7 @@ class SendMessagePayload:
     description="First event of a reply: the stored user message and the id the reply will have."
 )
 class ReplyStarted:
+    seq: int = strawberry.field(description="Always 0: the first event of a reply.")
     user_message: Message
     assistant_message_id: strawberry.ID
     conversation: Conversation = strawberry.field(
@@ -286,12 +287,18 @@ class ReplyStarted:
 
 @strawberry.type(description="A piece of reply text, in order.")
 class ReplyDelta:
+    seq: int = strawberry.field(
+        description="1, 2, ... in order; a merged delta carries the seq of its last piece."
+    )
     assistant_message_id: strawberry.ID
     text: str
 
 
-@strawberry.type(description="Last event of a finished reply: the stored assistant message.")
+@strawberry.type(
+    description="Final event of a COMPLETE or STOPPED reply (message.status tells which)."
+)
 class ReplyCompleted:
+    seq: int = strawberry.field(description="The highest seq of the reply.")
     message: Message
 
 
@@ -302,6 +309,7 @@ class ReplyCompleted:
     )
 )
 class ReplyFailed:
+    seq: int = strawberry.field(description="The highest seq of the reply.")
     message: Message
     code: str
     error: str
@@ -321,20 +329,50 @@ def reply_event(
     match event:
         case replies.ReplyStarted():
             return ReplyStarted(
+                seq=event.seq,
                 user_message=Message.from_row(event.user_message),
                 assistant_message_id=strawberry.ID(str(event.assistant_message_id)),
                 conversation=Conversation.from_row(event.conversation),
             )
         case replies.ReplyDelta():
             return ReplyDelta(
+                seq=event.seq,
                 assistant_message_id=strawberry.ID(str(event.assistant_message_id)),
                 text=event.text,
             )
         case replies.ReplyEnded(error=None):
-            return ReplyCompleted(message=Message.from_row(event.message))
+            return ReplyCompleted(seq=event.seq, message=Message.from_row(event.message))
         case replies.ReplyEnded():
             return ReplyFailed(
+                seq=event.seq,
                 message=Message.from_row(event.message),
                 code=REPLY_FAILED_CODE,
                 error=event.error or "",
             )
+
+
+@strawberry.type(
+    description=(
+        "A conversation was created or changed (title, provider, model, prompt, or a new message)."
+    )
+)
+class ConversationChanged:
+    conversation: Conversation
+
+
+@strawberry.type
+class ConversationDeleted:
+    id: strawberry.ID
+
+
+@strawberry.type(
+    description="A reply started in one of the caller's conversations; follow it with replyEvents."
+)
+class ReplyRunning:
+    conversation_id: strawberry.ID
+    assistant_message_id: strawberry.ID
+
+
+ConversationEvent = Annotated[
+    ConversationChanged | ConversationDeleted | ReplyRunning, strawberry.union("ConversationEvent")
+]

@@ -17,6 +17,7 @@ from strawberry.extensions import SchemaExtension
 
 from parley.auth.service import AuthService
 from parley.auth.tokens import Claims
+from parley.chat.durable_replies import DurableReplies
 from parley.chat.loaders import ChatLoaders
 from parley.chat.service import ChatService
 from parley.client_ip import client_ip
@@ -31,6 +32,7 @@ class Context:
     state: AppState
     auth: AuthService
     chat: ChatService
+    replies: DurableReplies
     # Set by Strawberry from the socket's connection_init payload.
     connection_params: dict[str, Any] | None = None
     # Set for each operation by `OperationScope`.

@@ -17,6 +17,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
 from parley.auth.service import AuthService
+from parley.chat.durable_replies import DurableReplies
 from parley.chat.service import ChatService
 from parley.errors import Unauthenticated
 from parley.graphql.context import Context
@@ -38,7 +39,9 @@ class ParleyGraphQL(GraphQL[Context, None]):
     websocket_adapter_class = GuardedWebSocketAdapter
     graphql_transport_ws_handler_class = StrictTransportWSHandler
 
-    def __init__(self, state: AppState, auth: AuthService, chat: ChatService) -> None:
+    def __init__(
+        self, state: AppState, auth: AuthService, chat: ChatService, replies: DurableReplies
+    ) -> None:
         super().__init__(
             build_schema(
                 serving_extensions(state),
@@ -57,6 +60,7 @@ class ParleyGraphQL(GraphQL[Context, None]):
         self._state = state
         self._auth = auth
         self._chat = chat
+        self._replies = replies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -111,6 +115,7 @@ class ParleyGraphQL(GraphQL[Context, None]):
             state=self._state,
             auth=self._auth,
             chat=self._chat,
+            replies=self._replies,
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:

@@ -75,3 +75,25 @@ async def create_conversation(client: GraphQLClient, token: str, **fields: Any) 
 
 async def send(client: GraphQLClient, token: str, conversation_id: str, content: str) -> Any:
     return await client(SEND, {"id": conversation_id, "content": content}, token=token)
+
+
+REPLY_EVENT_FIELDS = """
+    __typename
+    ... on ReplyStarted { seq assistantMessageId userMessage { id content } }
+    ... on ReplyDelta { seq assistantMessageId text }
+    ... on ReplyCompleted { seq message { id content status } }
+    ... on ReplyFailed { seq code error message { id content status } }
+"""
+GENERATE_DURABLE = f"""
+subscription Generate($id: ID!, $content: String!, $requestId: String) {{
+  generateReply(conversationId: $id, content: $content, clientRequestId: $requestId) {{
+    {REPLY_EVENT_FIELDS}
+  }}
+}}
+"""
+REPLY_EVENTS = f"""
+subscription Follow($id: ID!, $after: Int) {{
+  replyEvents(messageId: $id, after: $after) {{ {REPLY_EVENT_FIELDS} }}
+}}
+"""
+STOP = "mutation Stop($id: ID!) { stopReply(messageId: $id) { id content status } }"

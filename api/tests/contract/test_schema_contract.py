@@ -12,12 +12,21 @@ from graphql import (
     GraphQLSchema,
     GraphQLUnionType,
     build_schema,
+    parse,
+)
+from graphql.language import (
+    ObjectTypeDefinitionNode,
+    ObjectTypeExtensionNode,
+    UnionTypeDefinitionNode,
+    print_ast,
 )
 
 from parley.graphql.export import DEFAULT_PATH
 from parley.graphql.schema import schema_sdl
 
 CONTRACT = Path(__file__).resolve().parents[4] / "shared" / "contract" / "schema.graphql"
+# Durable replies (v2): lists only what is new or changed, so it is read as a fragment of SDL.
+REPLIES_CONTRACT = CONTRACT.with_name("replies.graphql")
 
 
 def test_committed_schema_graphql_matches_the_code() -> None:
@@ -52,3 +61,43 @@ def test_schema_offers_the_whole_contract() -> None:
     different = {k: (v, ours[k]) for k, v in promised.items() if k in ours and ours[k] != v}
     assert not missing, f"missing from the schema: {missing}"
     assert not different, f"different from the contract (contract, ours): {different}"
+
+
+def _promised_fragment(sdl: str) -> dict[str, str]:
+    """What a partial SDL promises, in `_surface`'s terms: each listed field's type, each
+    argument's type and default, each union's members."""
+    out: dict[str, str] = {}
+    for node in parse(sdl).definitions:
+        if isinstance(node, (ObjectTypeDefinitionNode, ObjectTypeExtensionNode)):
+            name = node.name.value
+            for field in node.fields or ():
+                out[f"{name}.{field.name.value}"] = print_ast(field.type)
+                for arg in field.arguments or ():
+                    default = "" if arg.default_value is None else print_ast(arg.default_value)
+                    out[f"{name}.{field.name.value}({arg.name.value})"] = (
+                        f"{print_ast(arg.type)} = {default}"
+                    )
+        elif isinstance(node, UnionTypeDefinitionNode):
+            members = sorted(t.name.value for t in node.types or ())
+            out[node.name.value] = "union " + " | ".join(members)
+    return out
+
+
+def _replies_check() -> tuple[dict[str, str], dict[str, object]]:
+    # Both sides read the same way, from their SDL text (defaults as written).
+    ours = _promised_fragment(schema_sdl())
+    promised = _promised_fragment(REPLIES_CONTRACT.read_text())
+    missing = {k: v for k, v in promised.items() if k not in ours}
+    different: dict[str, object] = {
+        k: (v, ours[k]) for k, v in promised.items() if k in ours and ours[k] != v
+    }
+    return missing, different
+
+
+@pytest.mark.skipif(
+    not REPLIES_CONTRACT.exists(), reason="the shared contract is not beside this clone"
+)
+def test_schema_offers_the_durable_replies_contract() -> None:
+    missing, different = _replies_check()
+    assert not missing, f"missing from the schema: {missing}"
+    assert not different, f"different from replies.graphql (contract, ours): {different}"

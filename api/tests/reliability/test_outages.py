@@ -13,7 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from parley.main import create_app
-from tests.chat.documents import GENERATE, LIST, create_conversation, send
+from tests.chat.documents import GENERATE, GENERATE_DURABLE, LIST, create_conversation, send
+from tests.chat.reply_streams import delta_text, events_until_final, seqs
 from tests.fakes.provider_server import FakeProviderServer, Hang, Reply
 from tests.support.graphql import GraphQLClient, Socket
 from tests.support.servers import LiveServer, free_port, make_settings
@@ -102,6 +103,44 @@ async def test_redis_restart_is_survived_without_restarting_the_api(
             assert not relogin.errors, relogin.errors
             fresh = relogin.data["login"]["accessToken"]
             assert (await client(LIST, token=fresh)).data["conversations"]["totalCount"] == 1
+    finally:
+        await live.stop()
+
+
+async def test_with_redis_down_a_reply_still_streams_to_its_socket_and_is_stored(
+    server: LiveServer, fake_provider: FakeProviderServer, own_redis: RedisProcess
+) -> None:
+    await own_redis.wait_ready()
+    live = LiveServer(create_app(make_settings(fake_provider, redis_url=own_redis.url)))
+    await live.start()
+    try:
+        async with GraphQLClient(live.url) as client:
+            token = (await client.register())["accessToken"]
+            cid = (await create_conversation(client, token, aiProvider="OPENAI"))["id"]
+            socket = await Socket.open(live.ws_url, token=token)
+            await socket.ack()
+
+            own_redis.stop()
+            words = " ".join(f"w{i}" for i in range(20))
+            fake_provider.script(Reply(words, chunk_delay=0.01))
+            op = await socket.subscribe(
+                GENERATE_DURABLE, {"id": cid, "content": "still there?", "requestId": "r1"}
+            )
+            events = await events_until_final(socket, op)
+            assert seqs(events) == list(range(22))
+            assert delta_text(events) == words
+            assert events[-1]["message"]["status"] == "COMPLETE"
+            assert events[-1]["message"]["content"] == words
+            async with live.state.engine.connect() as conn:
+                stored = await conn.scalar(
+                    text(
+                        "SELECT content FROM messages"
+                        " WHERE status = 'COMPLETE' AND role = 'ASSISTANT'"
+                    )
+                )
+            assert stored == words
+            assert len(fake_provider.requests) == 1
+            await socket.close()
     finally:
         await live.stop()
 

@@ -32,7 +32,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def make_settings(fake_provider: FakeProviderServer, **overrides: object) -> Settings:
+def settings_values(fake_provider: FakeProviderServer, **overrides: object) -> dict[str, object]:
+    """The tests' settings as field names and values (`make_settings`, `processes` use them)."""
     values: dict[str, object] = {
         "database_url": TEST_DATABASE_URL,
         "redis_url": TEST_REDIS_URL,
@@ -59,6 +60,11 @@ def make_settings(fake_provider: FakeProviderServer, **overrides: object) -> Set
         "rate_limit_auth": "10000/minute",
     }
     values.update(overrides)
+    return values
+
+
+def make_settings(fake_provider: FakeProviderServer, **overrides: object) -> Settings:
+    values = settings_values(fake_provider, **overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
 
 

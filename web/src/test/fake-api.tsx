@@ -19,6 +19,8 @@ export interface FakeApi {
   client: ReturnType<typeof createUrqlClient>;
   /** Operation names in the order they reached the API. */
   calls: string[];
+  /** Subscriptions in the order they reached the socket, with their variables. */
+  subscriptions: { operationName: string; variables: Variables }[];
   /** Events for the next subscription, sent as soon as it starts. */
   stream: (events: unknown[]) => void;
   /** The stubbed global fetch: it answers the API, and passes other URLs (/api/auth/*) on. */
@@ -34,6 +36,7 @@ export function fakeApi(
   other: (url: string, init?: RequestInit) => Promise<Response> = async () => json({}, 404),
 ): FakeApi {
   const calls: string[] = [];
+  const subscriptions: FakeApi["subscriptions"] = [];
   let events: unknown[] = [];
   const fetch = vi.fn(async (url: string, init?: RequestInit) => {
     if (url !== FAKE_GRAPHQL_URL) return other(url, init);
@@ -49,8 +52,15 @@ export function fakeApi(
   vi.stubGlobal("fetch", fetch);
 
   const socket = {
-    subscribe(payload: { operationName?: string | null }, sink: Sink) {
+    subscribe(
+      payload: { operationName?: string | null; variables?: Variables | null },
+      sink: Sink,
+    ) {
       calls.push(payload.operationName ?? "subscription");
+      subscriptions.push({
+        operationName: payload.operationName ?? "subscription",
+        variables: payload.variables ?? {},
+      });
       const sent = events;
       // Later, as a socket would: the caller has subscribed by then.
       queueMicrotask(() => {
@@ -62,7 +72,7 @@ export function fakeApi(
   } as unknown as WsClient;
 
   const client = createUrqlClient(() => socket, FAKE_GRAPHQL_URL);
-  return { client, calls, fetch, stream: (next) => (events = next) };
+  return { client, calls, subscriptions, fetch, stream: (next) => (events = next) };
 }
 
 export function withClient(api: FakeApi) {

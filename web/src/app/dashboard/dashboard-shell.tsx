@@ -7,11 +7,13 @@ import { SignOutButton } from "@/features/auth/sign-out-button";
 import { ConversationSidebar } from "@/features/conversations/conversation-sidebar";
 import { MobileSidebar } from "@/features/conversations/mobile-sidebar";
 import { NewChatButton } from "@/features/conversations/new-chat-button";
+import { useConversationEvents } from "@/features/conversations/use-conversation-events";
 import { useAuthStore } from "@/lib/auth/store";
 import { ThemeToggle } from "@/components/app/theme-toggle";
 
 export function DashboardShell({ children }: { children: React.ReactNode }) {
   const user = useAuthStore((s) => s.user);
+  useConversationEvents();
   return (
     <div className="flex h-dvh overflow-hidden">
       <aside className="hidden w-72 shrink-0 flex-col border-r bg-muted/30 md:flex">

@@ -9,9 +9,12 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { useInputLimits } from "@/lib/forms/input-limits";
 import { Composer } from "./composer";
 import { MessageList } from "./message-list";
-import { withReplies, type StreamStatus } from "./reply-reducer";
+import { useLiveReplies } from "./live-replies";
+import { shownMessages } from "./live-reply";
 import { useConversation } from "./use-conversation";
 import { useReply } from "./use-reply";
+
+type StreamStatus = "idle" | "sending" | "streaming" | "error";
 
 /** What a screen reader hears as a reply progresses (the feed itself is not live). */
 const STREAM_ANNOUNCEMENT: Record<StreamStatus, string> = {
@@ -24,16 +27,22 @@ const STREAM_ANNOUNCEMENT: Record<StreamStatus, string> = {
 export function ChatView({ conversationId }: { conversationId: string }) {
   const { conversation, messages, status, hasOlder, loadingOlder, loadOlder } =
     useConversation(conversationId);
-  const { state, send, stop, retry } = useReply(conversationId);
+  // A reply runs in this conversation (started here, in another tab or on another device)
+  // while its last message is STREAMING.
+  const last = conversation?.lastMessage;
+  const runningId = last?.status === "STREAMING" ? last.id : null;
+  const { pending, error, send, stop, retry } = useReply(conversationId, runningId);
   const limits = useInputLimits();
-  const shown = useMemo(() => withReplies(messages, state.messages), [messages, state.messages]);
-  const { stream } = state;
-  const busy = stream.status === "sending" || stream.status === "streaming";
-  const streamingMessage = stream.assistantId
-    ? state.messages.findLast((m) => m.id === stream.assistantId)
-    : undefined;
-  const typing =
-    stream.status === "sending" || (stream.status === "streaming" && !streamingMessage?.content);
+  const live = useLiveReplies((s) => s.replies);
+  const shown = useMemo(() => shownMessages(messages, live, pending), [messages, live, pending]);
+  // A prompt that failed to send waits for Retry (or a new message), not for Stop.
+  const busy = (pending !== null && !error) || runningId !== null;
+  const runningText = runningId ? (live[runningId]?.content ?? "") : "";
+  const typing = busy && !runningText;
+  let streamStatus: StreamStatus = "idle";
+  if (error) streamStatus = "error";
+  else if (runningId) streamStatus = "streaming";
+  else if (pending) streamStatus = "sending";
 
   if (status === "not-found") {
     return (
@@ -84,23 +93,25 @@ export function ChatView({ conversationId }: { conversationId: string }) {
         />
       )}
 
-      {stream.status === "error" && stream.error && (
+      {error && (
         <div className="px-3 pb-2 sm:px-6">
           <Alert variant="destructive">
             <AlertCircle />
             <AlertDescription className="flex flex-wrap items-center justify-between gap-2">
-              <span>{stream.error.message}</span>
-              <Button variant="outline" size="sm" onClick={retry}>
-                <RotateCcw aria-hidden />
-                Retry
-              </Button>
+              <span>{error.message}</span>
+              {error.retry && (
+                <Button variant="outline" size="sm" onClick={retry}>
+                  <RotateCcw aria-hidden />
+                  Retry
+                </Button>
+              )}
             </AlertDescription>
           </Alert>
         </div>
       )}
 
       <p className="sr-only" role="status">
-        {STREAM_ANNOUNCEMENT[stream.status]}
+        {STREAM_ANNOUNCEMENT[streamStatus]}
       </p>
 
       <Composer

@@ -2,7 +2,7 @@ import { render, screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { GenerationFieldsFragment } from "@/gql/graphql";
 import { generationLine, MessageBubble } from "./message-bubble";
-import type { ChatMessage } from "./reply-reducer";
+import type { ChatMessage } from "./live-reply";
 
 const generation = (fields: Partial<GenerationFieldsFragment> = {}): GenerationFieldsFragment => ({
   provider: "DEMO",
@@ -32,7 +32,9 @@ const assistant = (fields: Partial<ChatMessage> = {}): ChatMessage => ({
 describe("MessageBubble", () => {
   it("renders assistant markdown with GFM and a code block with a copy button", async () => {
     render(<MessageBubble message={assistant()} />);
-    expect(await screen.findByRole("heading", { name: "Title" })).toBeInTheDocument();
+    // Markdown is a lazy chunk: its first import can take seconds on a busy machine.
+    const heading = await screen.findByRole("heading", { name: "Title" }, { timeout: 10_000 });
+    expect(heading).toBeInTheDocument();
     expect(screen.getByText("bold").tagName).toBe("STRONG");
     expect(screen.getByRole("button", { name: "Copy code" })).toBeInTheDocument();
     expect(screen.getByText("print('hi')")).toBeInTheDocument();

@@ -2,7 +2,7 @@
 
 import { lazy, memo, Suspense } from "react";
 import { cn } from "@/lib/utils";
-import type { ChatMessage } from "./reply-reducer";
+import type { ChatMessage } from "./live-reply";
 
 // Markdown (and through it the highlighter) loads after first paint, off the first load.
 const Markdown = lazy(() => import("./markdown"));

@@ -1,111 +1,173 @@
 "use client";
 
-import { useCallback, useEffect, useReducer, useRef } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useClient } from "urql";
-import { GenerateReplyDocument } from "@/gql/graphql";
+import { StopReplyDocument } from "@/gql/graphql";
 import { apiError } from "@/lib/urql/errors";
-import { createDeltaBuffer, type DeltaBuffer } from "./delta-buffer";
-import { initialReplyState, replyReducer } from "./reply-reducer";
+import type { PendingPrompt } from "./live-reply";
+import {
+  followReply,
+  type FollowHandlers,
+  type FollowStart,
+  type Follower,
+} from "./reply-follower";
 
 let tempIds = 0;
 
-/**
- * Sends a message and streams the reply (generateReply). What the reply stores (the prompt,
- * the final message, the conversation's new title) reaches the cache through the same
- * subscription (lib/urql/cache/updates.ts); this keeps what only the client knows: the prompt
- * until it is stored, the text as it streams, Stop and the last error for Retry.
- */
-export function useReply(conversationId: string) {
-  const client = useClient();
-  const [state, dispatch] = useReducer(replyReducer, initialReplyState);
-  const active = useRef<{ unsubscribe: () => void; buffer: DeltaBuffer } | null>(null);
-  const stateRef = useRef(state);
-  useEffect(() => {
-    stateRef.current = state;
-  });
+export interface ReplyError {
+  code: string;
+  message: string;
+}
 
-  // ChatView is keyed by conversation, so this cleans up once, when it goes. Leaving completes
-  // the subscription: the server keeps the partial reply as STOPPED, as if Stop were pressed.
+/** What Retry does: send a prompt again, or follow a reply the socket lost. */
+type Retry =
+  | { kind: "generate"; prompt: PendingPrompt & { clientRequestId: string } }
+  | { kind: "send"; content: string }
+  | { kind: "follow"; messageId: string };
+
+/**
+ * The replies of an open conversation. A reply is the server's job: this view starts one
+ * (generateReply with a fresh clientRequestId), follows the one running in the conversation
+ * wherever it was started (`runningId`, the last message while it is STREAMING), and Stop asks
+ * the server to stop it (stopReply), from any tab. Leaving the view only detaches. Stored
+ * messages reach the cache through the events (lib/urql/cache/updates.ts); the text in
+ * progress lives in the live-reply store; this keeps what only this view knows: the prompt
+ * until it is stored, and the last error for Retry.
+ */
+export function useReply(conversationId: string, runningId: string | null) {
+  const client = useClient();
+  const [pending, setPending] = useState<(PendingPrompt & { clientRequestId: string }) | null>(
+    null,
+  );
+  const [error, setError] = useState<(ReplyError & { retry: Retry | null }) | null>(null);
+  // Bumped when a follower ends, so the effect below looks at runningId again.
+  const [followerEnded, setFollowerEnded] = useState(0);
+  const active = useRef<{ follower: Follower | null; messageId: string | null } | null>(null);
+  const stopRequested = useRef(false);
+  // Replies whose final event this view has seen: never followed again, even if the cache
+  // still says STREAMING for a moment.
+  const finished = useRef(new Set<string>());
+
+  const requestStop = useCallback(
+    (messageId: string) => {
+      void client
+        .mutation(StopReplyDocument, { messageId })
+        .toPromise()
+        .then((result) => {
+          if (result.error)
+            setError({ ...apiError(result.error, "Could not stop the reply."), retry: null });
+        });
+    },
+    [client],
+  );
+
+  const begin = useCallback(
+    (start: FollowStart, prompt: (PendingPrompt & { clientRequestId: string }) | null) => {
+      const entry: { follower: Follower | null; messageId: string | null } = {
+        follower: null,
+        messageId: start.kind === "follow" ? start.messageId : null,
+      };
+      active.current = entry;
+      let content = prompt?.content ?? null;
+      const ended = () => {
+        if (active.current === entry) active.current = null;
+        setFollowerEnded((n) => n + 1);
+      };
+      const handlers: FollowHandlers = {
+        onStarted(messageId, event) {
+          entry.messageId = messageId;
+          content ??= event.userMessage.content;
+          // The cache holds the prompt now.
+          setPending(null);
+          if (stopRequested.current) {
+            stopRequested.current = false;
+            requestStop(messageId);
+          }
+        },
+        onFinal(event) {
+          finished.current.add(event.message.id);
+          ended();
+          if (event.__typename === "ReplyFailed") {
+            setError({
+              code: event.code,
+              message: event.error,
+              retry: content ? { kind: "send", content } : null,
+            });
+          }
+        },
+        onError(failure, messageId) {
+          ended();
+          let retry: Retry | null = null;
+          if (messageId) retry = { kind: "follow", messageId };
+          else if (prompt) retry = { kind: "generate", prompt };
+          setError({ ...failure, retry });
+        },
+      };
+      entry.follower = followReply(client, start, handlers);
+    },
+    [client, requestStop],
+  );
+
+  const generate = useCallback(
+    (prompt: PendingPrompt & { clientRequestId: string }) => {
+      setError(null);
+      stopRequested.current = false;
+      setPending(prompt);
+      const { clientRequestId, content } = prompt;
+      begin({ kind: "generate", conversationId, content, clientRequestId }, prompt);
+    },
+    [begin, conversationId],
+  );
+
+  const send = useCallback(
+    (content: string) => {
+      if (active.current || runningId || !content.trim()) return;
+      generate({
+        tempId: `pending-${++tempIds}`,
+        conversationId,
+        content,
+        createdAt: new Date().toISOString(),
+        // One id per prompt: a retry after a dropped socket reuses it, so the API follows
+        // the reply it already started instead of starting (and paying for) another.
+        clientRequestId: crypto.randomUUID(),
+      });
+    },
+    [conversationId, generate, runningId],
+  );
+
+  // Follow the conversation's running reply, started here or anywhere else, from what this
+  // tab already shows of it.
+  // After an error, only Retry follows again.
+  useEffect(() => {
+    if (!runningId || active.current || error || finished.current.has(runningId)) return;
+    begin({ kind: "follow", messageId: runningId }, null);
+  }, [runningId, followerEnded, begin, error]);
+
+  // ChatView is keyed by conversation, so this runs once, when it goes: leaving detaches,
+  // and the reply runs on.
   useEffect(
     () => () => {
-      active.current?.buffer.cancel();
-      active.current?.unsubscribe();
+      active.current?.follower?.detach();
       active.current = null;
     },
     [],
   );
 
-  const finish = useCallback(() => {
-    active.current?.buffer.flush();
-    active.current = null;
-  }, []);
-
-  const send = useCallback(
-    (content: string) => {
-      if (active.current || !content.trim()) return;
-      dispatch({
-        type: "sent",
-        tempId: `pending-${++tempIds}`,
-        conversationId,
-        content,
-        createdAt: new Date().toISOString(),
-      });
-      const buffer = createDeltaBuffer((assistantMessageId, text) =>
-        dispatch({
-          type: "event",
-          event: { __typename: "ReplyDelta", assistantMessageId, text },
-        }),
-      );
-      const entry = { unsubscribe: () => undefined as void, buffer };
-      active.current = entry;
-      // Events of a reply the user already stopped (or left) are ignored.
-      const isCurrent = () => active.current === entry;
-
-      const { unsubscribe } = client
-        .subscription(GenerateReplyDocument, { conversationId, content })
-        .subscribe((result) => {
-          if (!isCurrent()) return;
-          if (result.error) {
-            finish();
-            entry.unsubscribe();
-            const { code, message } = apiError(
-              result.error,
-              "The connection to the server was lost.",
-            );
-            dispatch({ type: "error", error: { code, message } });
-            return;
-          }
-          const event = result.data?.generateReply;
-          if (!event) return;
-          if (event.__typename === "ReplyDelta") {
-            buffer.push(event.assistantMessageId, event.text);
-            return;
-          }
-          buffer.flush();
-          dispatch({ type: "event", event });
-          if (event.__typename === "ReplyCompleted" || event.__typename === "ReplyFailed") {
-            finish();
-          }
-        });
-      entry.unsubscribe = unsubscribe;
-    },
-    [client, conversationId, finish],
-  );
-
   const stop = useCallback(() => {
-    const current = active.current;
-    if (!current) return;
-    current.buffer.flush();
-    current.unsubscribe();
-    active.current = null;
-    dispatch({ type: "stopped" });
-  }, []);
+    const messageId = runningId ?? active.current?.messageId ?? null;
+    if (messageId) requestStop(messageId);
+    // Not started yet: stop it as soon as the API says which reply it is.
+    else if (active.current) stopRequested.current = true;
+  }, [requestStop, runningId]);
 
   const retry = useCallback(() => {
-    const prompt = stateRef.current.stream.prompt;
-    dispatch({ type: "dismissError" });
-    if (prompt) send(prompt);
-  }, [send]);
+    const current = error?.retry;
+    setError(null);
+    if (!current || active.current) return;
+    if (current.kind === "follow") begin({ kind: "follow", messageId: current.messageId }, null);
+    else if (current.kind === "generate") generate(current.prompt);
+    else send(current.content);
+  }, [begin, error, generate, send]);
 
-  return { state, send, stop, retry };
+  return { pending, error, send, stop, retry };
 }

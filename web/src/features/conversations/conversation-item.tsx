@@ -18,10 +18,13 @@ const DeleteConversationDialog = dynamic(() => import("./delete-conversation-dia
 export function ConversationItem({
   conversation,
   active,
+  running = false,
   onNavigate,
 }: {
   conversation: ConversationListItemFragment;
   active: boolean;
+  /** A reply is running in it (here or in another tab or device). */
+  running?: boolean;
   onNavigate?: () => void;
 }) {
   const client = useClient();
@@ -51,11 +54,18 @@ export function ConversationItem({
           aria-current={active ? "page" : undefined}
           onClick={onNavigate}
           className={cn(
-            "block truncate rounded-md py-2 pr-16 pl-2 text-sm hover:bg-accent",
+            "flex items-center gap-2 rounded-md py-2 pr-16 pl-2 text-sm hover:bg-accent",
             active && "bg-accent font-medium",
           )}
         >
-          {title}
+          <span className="truncate">{title}</span>
+          {running && (
+            <span
+              role="img"
+              aria-label="Reply running"
+              className="size-2 shrink-0 animate-pulse rounded-full bg-primary"
+            />
+          )}
         </Link>
       )}
       {!editing && (

@@ -47,6 +47,7 @@ export function ConversationSidebar({ onNavigate }: { onNavigate?: () => void })
             key={item.id}
             conversation={item}
             active={item.id === params.id}
+            running={item.lastMessage?.status === "STREAMING"}
             onNavigate={onNavigate}
           />
         ))}

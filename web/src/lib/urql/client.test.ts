@@ -1,6 +1,7 @@
 import type { Client as WsClient } from "graphql-ws";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ConversationsDocument } from "@/gql/graphql";
+import type { Sink } from "graphql-ws";
+import { ConversationEventsDocument, ConversationsDocument } from "@/gql/graphql";
 import { useAuthStore } from "@/lib/auth/store";
 import { createUrqlClient, shouldRetrySocket } from "./client";
 
@@ -60,6 +61,57 @@ describe("urql client auth", () => {
       expect(result.data?.conversations.edges).toEqual([]);
     }
     expect(useAuthStore.getState().accessToken).toBe("new-1");
+  });
+});
+
+describe("urql client subscriptions", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("a subscription refused for its token reconnects the socket with the fresh one", async () => {
+    useAuthStore
+      .getState()
+      .setSession({ accessToken: "old", expiresAt: Date.now() + 600_000, user });
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => json({ accessToken: "new", expiresIn: 900, user })),
+    );
+    let subscribes = 0;
+    let terminated = 0;
+    const socket = {
+      subscribe(_payload: unknown, sink: Sink) {
+        subscribes += 1;
+        const first = subscribes === 1;
+        queueMicrotask(() => {
+          if (first) {
+            // What the API sends once the socket's token has expired.
+            sink.error([{ message: "expired", extensions: { code: "UNAUTHENTICATED" } }] as never);
+          } else {
+            sink.next({
+              data: { conversationEvents: { __typename: "ConversationDeleted", id: "c1" } },
+            } as never);
+          }
+        });
+        return () => undefined;
+      },
+      terminate: () => {
+        terminated += 1;
+      },
+    } as unknown as WsClient;
+    const client = createUrqlClient(() => socket, "http://api.test/graphql");
+
+    const events: unknown[] = [];
+    const { unsubscribe } = client
+      .subscription(ConversationEventsDocument, {})
+      .subscribe((result) => events.push(result.data ?? result.error));
+    await vi.waitFor(() => expect(events).toHaveLength(1));
+    unsubscribe();
+
+    expect(events[0]).toEqual({
+      conversationEvents: { __typename: "ConversationDeleted", id: "c1" },
+    });
+    expect(subscribes).toBe(2);
+    expect(terminated).toBe(1);
+    expect(useAuthStore.getState().accessToken).toBe("new");
   });
 });
 

@@ -5,6 +5,7 @@ import { getAccessToken, refreshSession } from "@/lib/auth/session";
 import { isAccessTokenFresh, useAuthStore } from "@/lib/auth/store";
 import { GRAPHQL_URL, GRAPHQL_WS_URL } from "@/lib/env";
 import { createCacheExchange } from "./cache";
+import { notifySocketClosed, notifySocketReconnected } from "./socket-events";
 
 /** The API closes a socket whose connection_init carries a bad token with 4403. */
 export const WS_FORBIDDEN = 4403;
@@ -44,12 +45,18 @@ export function createWebSocketClient(url = GRAPHQL_WS_URL): WsClient {
       const token = await getAccessToken();
       return token ? { authorization: `Bearer ${token}` } : {};
     },
-    // Close the socket as soon as no subscription is active: each reply then opens a
-    // socket with the current token instead of one authenticated hours ago.
+    // Close the socket as soon as no subscription is active (signed out, or before the
+    // dashboard subscribes to conversationEvents).
     lazy: true,
     lazyCloseTimeout: 0,
     retryAttempts: 3,
     shouldRetry: shouldRetrySocket,
+    on: {
+      closed: notifySocketClosed,
+      connected: (_socket, _payload, wasRetry) => {
+        if (wasRetry) notifySocketReconnected();
+      },
+    },
   });
 }
 
@@ -63,9 +70,17 @@ function lazily<T>(create: () => T): () => T {
 }
 
 export function createUrqlClient(
-  socket: () => WsClient = lazily(() => createWebSocketClient()),
+  makeSocket: () => WsClient = lazily(() => createWebSocketClient()),
   url = GRAPHQL_URL,
 ): Client {
+  let socketMade = false;
+  const socket = () => {
+    socketMade = true;
+    return makeSocket();
+  };
+  // A subscription refused for its token: the socket presented that token at connect, so the
+  // retried subscription must go on a new one (see refreshAuth).
+  let socketTokenRefused = false;
   return new Client({
     url,
     requestPolicy: "cache-and-network",
@@ -89,7 +104,11 @@ export function createUrqlClient(
           const state = useAuthStore.getState();
           return state.status === "authenticated" && !isAccessTokenFresh(state);
         },
-        didAuthError: isAuthError,
+        didAuthError(error, operation) {
+          const refused = isAuthError(error);
+          if (refused && operation.kind === "subscription") socketTokenRefused = true;
+          return refused;
+        },
         // The exchange queues operations while this runs, and refreshSession() is
         // single-flight across the whole tab (and serialised across tabs), so many
         // requests failing at once cause exactly one rotation.
@@ -98,6 +117,12 @@ export function createUrqlClient(
             await refreshSession();
           } catch {
             // Network trouble: keep the session; the retried operation reports the error.
+          }
+          if (socketTokenRefused && socketMade) {
+            socketTokenRefused = false;
+            // Reconnect with the fresh token: graphql-ws sends the other subscriptions again,
+            // reply followers ask for what comes after what they saw (socket-events.ts).
+            socket().terminate();
           }
         },
       })),

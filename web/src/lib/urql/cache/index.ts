@@ -2,12 +2,19 @@ import { cacheExchange, type CacheExchangeOpts } from "@urql/exchange-graphcache
 import { relayPagination } from "@urql/exchange-graphcache/extras";
 import type {
   CreateConversationMutation,
+  ConversationEventsSubscription,
   DeleteConversationMutation,
   GenerateReplySubscription,
+  ReplyEventsSubscription,
 } from "@/gql/graphql";
 import schema from "@/gql/introspection.json";
 import { dropDetachedPages } from "./pages";
-import { applyReplyEvent, moveConversationToTop, removeConversation } from "./updates";
+import {
+  applyConversationEvent,
+  applyReplyEvent,
+  moveConversationToTop,
+  removeConversation,
+} from "./updates";
 
 /** Objects without an identity of their own: stored inside their parent, not normalised. */
 const embedded = () => null;
@@ -31,6 +38,9 @@ export const cacheConfig = {
     ReplyDelta: embedded,
     ReplyCompleted: embedded,
     ReplyFailed: embedded,
+    ConversationChanged: embedded,
+    ConversationDeleted: embedded,
+    ReplyRunning: embedded,
   },
   resolvers: {
     // A list shows every page fetched so far, in cursor order: the sidebar grows with `after`,
@@ -59,6 +69,12 @@ export const cacheConfig = {
     Subscription: {
       generateReply(result: Partial<GenerateReplySubscription>, _args, cache) {
         applyReplyEvent(cache, result.generateReply);
+      },
+      replyEvents(result: Partial<ReplyEventsSubscription>, _args, cache) {
+        applyReplyEvent(cache, result.replyEvents);
+      },
+      conversationEvents(result: Partial<ConversationEventsSubscription>, _args, cache) {
+        applyConversationEvent(cache, result.conversationEvents);
       },
     },
   },

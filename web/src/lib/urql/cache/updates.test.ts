@@ -3,6 +3,7 @@ import {
   ConversationDocument,
   ConversationsDocument,
   CreateConversationDocument,
+  ConversationEventsDocument,
   DeleteConversationDocument,
   GenerateReplyDocument,
   RenameConversationDocument,
@@ -21,6 +22,7 @@ const conversation = (id: string, title = `Chat ${id}`, updatedAt = "2026-01-01T
   aiProvider: "DEMO",
   aiModel: "demo-1",
   updatedAt,
+  lastMessage: null,
 });
 
 const conversationPage = (ids: string[], hasNextPage: boolean) => ({
@@ -173,13 +175,20 @@ describe("Graphcache updaters", () => {
       {
         generateReply: {
           __typename: "ReplyStarted",
+          seq: 0,
           assistantMessageId: "a1",
           userMessage: message("u1"),
           conversation: named,
         },
       },
-      { generateReply: { __typename: "ReplyDelta", assistantMessageId: "a1", text: "Hi" } },
-      { generateReply: { __typename: "ReplyCompleted", message: message("a1", "ASSISTANT") } },
+      { generateReply: { __typename: "ReplyDelta", seq: 1, assistantMessageId: "a1", text: "Hi" } },
+      {
+        generateReply: {
+          __typename: "ReplyCompleted",
+          seq: 2,
+          message: message("a1", "ASSISTANT"),
+        },
+      },
     ]);
     await new Promise<void>((done) => {
       let seen = 0;
@@ -200,6 +209,81 @@ describe("Graphcache updaters", () => {
       "u1",
       "a1",
     ]);
+    // Final: the conversation no longer shows a running reply.
+    expect(view?.lastMessage).toEqual({ id: "a1", status: "COMPLETE" });
+  });
+
+  it("shows a started reply as running: STREAMING in the open view and the sidebar", async () => {
+    const api = fakeApi({ Conversations: twoPages, Conversation: twoMessagePages });
+    await loadSidebar(api);
+    await openConversation(api);
+    api.stream([
+      {
+        generateReply: {
+          __typename: "ReplyStarted",
+          seq: 0,
+          assistantMessageId: "a1",
+          userMessage: message("u1"),
+          conversation: conversation("c2", "Chat c2", "2026-01-02T00:00:00Z"),
+        },
+      },
+    ]);
+    await new Promise<void>((done) => {
+      api.client
+        .subscription(GenerateReplyDocument, { conversationId: "c2", content: "Hello" })
+        .subscribe(() => done());
+    });
+    const view = openView(api);
+    expect(view?.lastMessage).toMatchObject({ id: "a1", status: "STREAMING" });
+    expect(view?.messages.edges.at(-1)?.node).toMatchObject({
+      id: "a1",
+      role: "ASSISTANT",
+      status: "STREAMING",
+      content: "",
+    });
+    const first = api.client.readQuery(ConversationsDocument, { first: 2 })?.data?.conversations
+      .edges[0]?.node;
+    expect(first).toMatchObject({ id: "c2", lastMessage: { id: "a1", status: "STREAMING" } });
+  });
+
+  it("follows other tabs: new, written-to, renamed, deleted conversations and running replies", async () => {
+    const api = fakeApi({ Conversations: twoPages, Conversation: twoMessagePages });
+    await loadSidebar(api);
+    await openConversation(api);
+    const changed = (id: string, title: string, updatedAt: string) => ({
+      conversationEvents: {
+        __typename: "ConversationChanged",
+        conversation: conversation(id, title, updatedAt),
+      },
+    });
+    api.stream([
+      // Created in another tab: newest, so first.
+      changed("new", "From my phone", "2026-01-03T00:00:00Z"),
+      // Renamed elsewhere, not written to: stays in place, new title.
+      changed("c3", "Renamed there", "2026-01-01T00:00:00Z"),
+      { conversationEvents: { __typename: "ConversationDeleted", id: "c4" } },
+      {
+        conversationEvents: {
+          __typename: "ReplyRunning",
+          conversationId: "c2",
+          assistantMessageId: "a9",
+        },
+      },
+    ]);
+    await new Promise<void>((done) => {
+      let seen = 0;
+      api.client
+        .subscription(ConversationEventsDocument, {})
+        .subscribe(() => ++seen === 4 && done());
+    });
+    expect(sidebar(api)).toEqual([
+      "new:From my phone",
+      "c1:Chat c1",
+      "c2:Chat c2",
+      "c3:Renamed there",
+    ]);
+    // The open view learns that a reply runs (and which), so it can follow it.
+    expect(openView(api)?.lastMessage).toMatchObject({ id: "a9", status: "STREAMING" });
   });
 
   it("drops older pages a refetched newest page no longer leads to, rather than leave a gap", async () => {

@@ -1,5 +1,10 @@
 import type { Cache } from "@urql/exchange-graphcache";
-import type { GenerateReplySubscription } from "@/gql/graphql";
+import {
+  LastMessageStatusFragmentDoc,
+  MessageFieldsFragmentDoc,
+  type ConversationEventsSubscription,
+  type ReplyEventFieldsFragment,
+} from "@/gql/graphql";
 import { editConversationPages, editMessagePages } from "./pages";
 
 /**
@@ -29,22 +34,106 @@ export function appendMessage(cache: Cache, message: { id: string; conversationI
   );
 }
 
-type ReplyEvent = GenerateReplySubscription["generateReply"];
+const conversationKey = (id: string) => ({ __typename: "Conversation", id });
+
+function updatedAt(cache: Cache, id: string): number {
+  const value = cache.resolve(conversationKey(id), "updatedAt");
+  return typeof value === "string" ? Date.parse(value) : Number.NaN;
+}
 
 /**
- * A reply's events as they reach the cache. ReplyStarted carries the stored user message and
- * the conversation as the message left it (new title, updatedAt); the last event the stored
- * reply. Deltas are not server state yet: the chat view keeps the text in progress.
+ * Changed elsewhere (another tab or device): new, or written to since the newest in the sidebar,
+ * it goes first; other changes (a rename) need nothing, as its fields are normalised.
  */
-export function applyReplyEvent(cache: Cache, event: ReplyEvent | null | undefined): void {
+export function placeChangedConversation(cache: Cache, id: string): void {
+  let newest = Number.NaN;
+  editConversationPages(cache, (page) => {
+    const top = page.from === null ? page.ids.find((other) => other !== id) : undefined;
+    if (top !== undefined) newest = updatedAt(cache, top);
+    return page.ids;
+  });
+  const changed = updatedAt(cache, id);
+  if (Number.isNaN(newest) || !(changed < newest)) moveConversationToTop(cache, id);
+}
+
+/** The conversation's last message is `messageId`, STREAMING: it shows as running. */
+function markRunning(cache: Cache, conversationId: string, messageId: string): void {
+  // A final status already here (the reply ended before this news arrived) stays.
+  const status = cache.resolve({ __typename: "Message", id: messageId }, "status");
+  if (typeof status === "string" && status !== "STREAMING") return;
+  const running = {
+    __typename: "Conversation",
+    id: conversationId,
+    lastMessage: { __typename: "Message", id: messageId, status: "STREAMING" as const },
+  };
+  cache.writeFragment(LastMessageStatusFragmentDoc, running);
+}
+
+function setLastMessage(cache: Cache, message: { id: string; conversationId: string }): void {
+  cache.link(conversationKey(message.conversationId), "lastMessage", {
+    __typename: "Message",
+    id: message.id,
+  });
+}
+
+/**
+ * A reply's events as they reach the cache, however it is followed (generateReply or
+ * replyEvents). ReplyStarted carries the stored user message and the conversation as the
+ * message left it (new title, updatedAt); the reply joins the conversation as STREAMING (its
+ * text in progress lives in the live-reply store, not here); the last event is the stored reply.
+ */
+export function applyReplyEvent(
+  cache: Cache,
+  event: ReplyEventFieldsFragment | null | undefined,
+): void {
   switch (event?.__typename) {
-    case "ReplyStarted":
+    case "ReplyStarted": {
+      const { userMessage, assistantMessageId: id } = event;
       moveConversationToTop(cache, event.conversation.id);
-      appendMessage(cache, event.userMessage);
+      appendMessage(cache, userMessage);
+      // Written only when new: a reply followed again keeps what the cache already has.
+      if (cache.resolve({ __typename: "Message", id }, "status") == null) {
+        const streaming = {
+          __typename: "Message",
+          id,
+          conversationId: userMessage.conversationId,
+          role: "ASSISTANT" as const,
+          content: "",
+          status: "STREAMING" as const,
+          createdAt: userMessage.createdAt,
+          generation: null,
+        };
+        cache.writeFragment(MessageFieldsFragmentDoc, streaming);
+      }
+      const assistant = { id, conversationId: userMessage.conversationId };
+      appendMessage(cache, assistant);
+      markRunning(cache, assistant.conversationId, id);
       break;
+    }
     case "ReplyCompleted":
     case "ReplyFailed":
       appendMessage(cache, event.message);
+      setLastMessage(cache, event.message);
+      break;
+  }
+}
+
+type ConversationEvent = ConversationEventsSubscription["conversationEvents"];
+
+/** What another tab or device did to the user's conversations. */
+export function applyConversationEvent(
+  cache: Cache,
+  event: ConversationEvent | null | undefined,
+): void {
+  switch (event?.__typename) {
+    case "ConversationChanged":
+      placeChangedConversation(cache, event.conversation.id);
+      break;
+    case "ConversationDeleted":
+      removeConversation(cache, event.id);
+      break;
+    case "ReplyRunning":
+      markRunning(cache, event.conversationId, event.assistantMessageId);
       break;
   }
 }
