@@ -100,3 +100,33 @@ export function runningMark(page: Page, title: string) {
     .getByRole("link", { name: title })
     .getByRole("img", { name: "Reply running" });
 }
+
+/**
+ * Records, from inside the page, every length the last reply's text takes and whether a Stop
+ * button was up meanwhile. Sampling from the test instead races the stream on a busy machine:
+ * a short reply can finish between two checks.
+ */
+export async function watchReplies(page: Page) {
+  await page.evaluate(() => {
+    const seen = { lengths: [] as number[], stop: false };
+    (window as unknown as { __replyWatch: typeof seen }).__replyWatch = seen;
+    new MutationObserver(() => {
+      const replies = document.querySelectorAll(
+        '[aria-label="Chat history"] article[aria-label="Assistant said"]',
+      );
+      const last = replies[replies.length - 1] as HTMLElement | undefined;
+      const length = last?.innerText.length ?? 0;
+      if (length > 0 && seen.lengths[seen.lengths.length - 1] !== length) seen.lengths.push(length);
+      for (const button of document.querySelectorAll("button")) {
+        if (button.textContent?.trim() === "Stop" || button.getAttribute("aria-label") === "Stop") {
+          seen.stop = true;
+        }
+      }
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  return () =>
+    page.evaluate(
+      () =>
+        (window as unknown as { __replyWatch: { lengths: number[]; stop: boolean } }).__replyWatch,
+    );
+}
