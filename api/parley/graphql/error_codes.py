@@ -3,7 +3,8 @@
 - domain errors (`parley.errors.DomainError`) get their code, the field at fault under its
   GraphQL name, and their details, camel-cased;
 - errors without a path happened before execution (syntax, validation, variables, limits):
-  the caller's fault, so `BAD_USER_INPUT`;
+  the caller's fault, so `BAD_USER_INPUT`; except an exception of ours with no path, which is
+  what a subscription's source raises before its first event (a database that is down);
 - anything else escaped a resolver unexpectedly: its message is replaced (it may hold
   internals) and the request id is attached so the logged stack can be found.
 """
@@ -27,8 +28,19 @@ def has_code(error: GraphQLError) -> bool:
     return bool((error.extensions or {}).get("code"))
 
 
+# What graphql-core leaves under a pre-execution error: a coercion or a scalar's refusal.
+_CALLER_FAULTS = (GraphQLError, ValueError, TypeError)
+
+
+def _escaped_without_path(error: GraphQLError) -> bool:
+    original = error.original_error
+    return original is not None and not isinstance(original, (DomainError, *_CALLER_FAULTS))
+
+
 def is_unexpected(error: GraphQLError) -> bool:
-    return not has_code(error) and error.path is not None
+    if has_code(error):
+        return False
+    return error.path is not None or _escaped_without_path(error)
 
 
 def label(error: GraphQLError) -> None:
@@ -40,7 +52,7 @@ def label(error: GraphQLError) -> None:
             extensions["field"] = to_camel_case(original.field)
         extensions.update({to_camel_case(k): v for k, v in original.details().items()})
         error.extensions = extensions
-    elif error.path is None and not has_code(error):
+    elif error.path is None and not has_code(error) and not _escaped_without_path(error):
         error.extensions = {**(error.extensions or {}), "code": ErrorCode.BAD_USER_INPUT.value}
 
 
