@@ -150,8 +150,9 @@ def start_fake_provider(
     chunks: int,
     chunk_delay: float,
     first_byte_delay: float = 0.0,
+    port: int | None = None,
 ) -> tuple[Service, int]:
-    port = free_port()
+    port = port or free_port()
     args = [
         "-m",
         "tests.fakes.provider_server",
@@ -238,6 +239,33 @@ def start_api(
 
     _wait(service, healthy, timeout=30)
     return service, port
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            return False
+        return True
+
+
+def start_shipped_api(*, name: str, log_dir: Path, env: dict[str, str], port: int) -> Service:
+    """`python -m parley.server`, what `make serve` and the image run (no reload, the
+    collector tuning, no permessage-deflate), with one worker on `port`, ready when healthy."""
+    server_env = {**env, "API_HOST": HOST, "API_PORT": str(port), "API_WORKERS": "1"}
+    service = _spawn(name, ["-m", "parley.server"], server_env, log_dir)
+
+    def healthy() -> bool:
+        try:
+            response = httpx.get(f"http://{HOST}:{port}/health_check", timeout=1)
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200
+
+    # Generous: on a shared, busy machine two processes starting together can take a while.
+    _wait(service, healthy, timeout=120)
+    return service
 
 
 async def prepare_database(database_url: str, log_dir: Path) -> None:
