@@ -27,9 +27,7 @@ async def test_a_failing_database_under_a_subscription_is_internal_and_masked(
     try:
         socket = await Socket.open(broken.ws_url, token=token)
         await socket.ack()
-        op_id = await socket.subscribe(
-            GENERATE, {"id": str(uuid.uuid4()), "content": "hello"}
-        )
+        op_id = await socket.subscribe(GENERATE, {"id": str(uuid.uuid4()), "content": "hello"})
         while True:
             message = await asyncio.wait_for(socket.receive(), timeout=15)
             if message.get("id") == op_id:
