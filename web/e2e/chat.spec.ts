@@ -120,14 +120,3 @@ test("rename inline and delete with confirmation", async ({ page }) => {
   await expect(conversations(page).getByRole("link", { name: "New title" })).toBeHidden();
   await expect(page).toHaveURL(/\/dashboard\/chat$/);
 });
-
-test("a chat started without a title is named by its first message", async ({ page }) => {
-  await newChat(page, { title: "" });
-  await send(page, "Name this chat after me");
-  await expect(
-    conversations(page).getByRole("link", { name: "Name this chat after me" }),
-  ).toBeVisible();
-  await expect(
-    page.getByRole("heading", { level: 1, name: "Name this chat after me" }),
-  ).toBeVisible();
-});

@@ -2,12 +2,13 @@
 
 import { AlertCircle, RotateCcw } from "lucide-react";
 import Link from "next/link";
-import { useMemo } from "react";
+import { useEffect, useMemo } from "react";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useInputLimits } from "@/lib/forms/input-limits";
 import { Composer } from "./composer";
+import { takeFirstPrompt } from "./first-prompt";
 import { MessageList } from "./message-list";
 import { useLiveReplies } from "./live-replies";
 import { shownMessages } from "./live-reply";
@@ -33,6 +34,12 @@ export function ChatView({ conversationId }: { conversationId: string }) {
   const runningId = last?.status === "STREAMING" ? last.id : null;
   const { pending, error, send, stop, retry } = useReply(conversationId, runningId);
   const limits = useInputLimits();
+  // A chat started on the type-first page: its first message is sent here, once it loaded.
+  useEffect(() => {
+    if (status !== "ready") return;
+    const first = takeFirstPrompt(conversationId);
+    if (first) send(first);
+  }, [status, conversationId, send]);
   const live = useLiveReplies((s) => s.replies);
   const shown = useMemo(() => shownMessages(messages, live, pending), [messages, live, pending]);
   // A prompt that failed to send waits for Retry (or a new message), not for Stop.
