@@ -20,6 +20,8 @@ class ChatLoaders:
         self.conversation = DataLoader[uuid.UUID, Conversation | None](chat.conversations_by_id)
         self.message_count = DataLoader[uuid.UUID, int](chat.message_counts)
         self.last_message = DataLoader[uuid.UUID, Message | None](chat.last_messages)
+        # Message id -> the ids of its turn's versions, oldest first (itself included).
+        self.siblings = DataLoader[uuid.UUID, list[uuid.UUID]](chat.sibling_ids)
 
     def forget(self, conversation_id: uuid.UUID) -> None:
         """After a write in this operation, later reads must not see the old values."""

@@ -8,6 +8,7 @@ import contextlib
 import uuid
 from collections.abc import AsyncGenerator
 from dataclasses import replace
+from typing import Annotated
 
 import strawberry
 from redis.exceptions import RedisError
@@ -18,6 +19,7 @@ from parley.changes import ChangeKind
 from parley.chat import replies
 from parley.chat.loaders import ChatLoaders
 from parley.chat.replies import ReplyEnded, run_reply
+from parley.chat.reply_jobs import ReplyJob
 from parley.chat.reply_log import GONE, EventKind, LogEvent
 from parley.chat.reply_requests import clean_request_id
 from parley.chat.service import ConversationChanges, check_owner
@@ -30,6 +32,7 @@ from parley.chat.types import (
     ConversationDeleted,
     ConversationEdge,
     ConversationEvent,
+    ExportFormat,
     Message,
     ProviderInfo,
     ReplyDelta,
@@ -92,6 +95,19 @@ class ChatQuery:
             total_count=page.total or 0,
         )
 
+    @strawberry.field(
+        description="The conversation's current branch as a document (JSON: the whole tree)."
+    )
+    async def export_conversation(
+        self,
+        info: Info[Context, None],
+        id: strawberry.ID,
+        format: ExportFormat = ExportFormat.MARKDOWN,
+    ) -> str:
+        ctx = info.context
+        user_id = await ctx.user_id()
+        return await ctx.chat.export(user_id, parse_id(id), format.value)
+
     @strawberry.field
     async def conversation(self, info: Info[Context, None], id: strawberry.ID) -> Conversation:
         ctx = info.context
@@ -125,6 +141,36 @@ class ChatMutation:
         user_id = await info.context.user_id()
         await info.context.chat.delete(user_id, parse_id(id))
         return id
+
+    @strawberry.mutation(
+        description=(
+            "Shows the branch through a message: the conversation's current message becomes "
+            "the newest message beneath it."
+        )
+    )
+    async def select_branch(
+        self, info: Info[Context, None], message_id: strawberry.ID
+    ) -> Conversation:
+        ctx = info.context
+        user_id = await ctx.user_id()
+        row = await ctx.chat.select_branch(user_id, parse_id(message_id, "message_id"))
+        ctx.chat_loaders.forget(row.id)
+        return Conversation.from_row(row)
+
+    @strawberry.mutation(
+        description=(
+            "Copies the branch from the first message down to this one into a new conversation "
+            "of the caller's (same provider, model and system prompt)."
+        )
+    )
+    async def fork_conversation(
+        self, info: Info[Context, None], message_id: strawberry.ID
+    ) -> Conversation:
+        ctx = info.context
+        user_id = await ctx.user_id()
+        return Conversation.from_row(
+            await ctx.chat.fork(user_id, parse_id(message_id, "message_id"))
+        )
 
     @strawberry.mutation(
         description=(
@@ -229,6 +275,22 @@ async def _follow(
             yield await _shown(ctx, user_id, reply_id, event)
 
 
+async def _started_or_followed(
+    ctx: Context, user_id: uuid.UUID, job: ReplyJob | uuid.UUID
+) -> AsyncGenerator[ReplyEvent, None]:
+    """A new job's events from its start; for a retry or double submit (an id), the events
+    of the reply its clientRequestId started."""
+    if isinstance(job, uuid.UUID):
+        follow = _follow(ctx, user_id, job, None, wait=_RETRY_WAIT_SECONDS)
+    else:
+        ctx.chat_loaders.forget(job.prepared.conversation.id)
+        yield reply_event(replies.started(job.prepared))
+        follow = _follow(ctx, user_id, job.reply_id, 0)
+    async with contextlib.aclosing(follow) as events:
+        async for event in events:
+            yield event
+
+
 @strawberry.type
 class ChatSubscription:
     @strawberry.subscription(
@@ -245,22 +307,52 @@ class ChatSubscription:
         conversation_id: strawberry.ID,
         content: str,
         client_request_id: str | None = None,
+        parent_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description=(
+                    "The message this turn follows; default the current branch's last message. "
+                    "To edit a user message: its parent, or the conversation's id when it is "
+                    "the first message (null means the default)."
+                )
+            ),
+        ] = None,
     ) -> AsyncGenerator[ReplyEvent, None]:
         ctx = info.context
         user_id = await ctx.user_id()
         request_id = clean_request_id(client_request_id) if client_request_id is not None else None
         await ctx.limit_messages(user_id)
         job = await ctx.replies.jobs.start(
-            user_id, parse_id(conversation_id, "conversation_id"), content, request_id
+            user_id,
+            parse_id(conversation_id, "conversation_id"),
+            content,
+            request_id,
+            parent_id=parse_id(parent_id, "parent_id") if parent_id is not None else None,
         )
-        if isinstance(job, uuid.UUID):
-            # A retry or double submit: follow the reply the id started, from its start.
-            follow = _follow(ctx, user_id, job, None, wait=_RETRY_WAIT_SECONDS)
-        else:
-            ctx.chat_loaders.forget(job.prepared.conversation.id)
-            yield reply_event(replies.started(job.prepared))
-            follow = _follow(ctx, user_id, job.reply_id, 0)
-        async with contextlib.aclosing(follow) as events:
+        async with contextlib.aclosing(_started_or_followed(ctx, user_id, job)) as events:
+            async for event in events:
+                yield event
+
+    @strawberry.subscription(
+        description=(
+            "Asks again: a new version of an assistant message (same parent), streamed like "
+            "generateReply's reply and made current. A clientRequestId works as there."
+        )
+    )
+    async def regenerate_reply(
+        self,
+        info: Info[Context, None],
+        message_id: strawberry.ID,
+        client_request_id: str | None = None,
+    ) -> AsyncGenerator[ReplyEvent, None]:
+        ctx = info.context
+        user_id = await ctx.user_id()
+        request_id = clean_request_id(client_request_id) if client_request_id is not None else None
+        await ctx.limit_messages(user_id)
+        job = await ctx.replies.jobs.regenerate(
+            user_id, parse_id(message_id, "message_id"), request_id
+        )
+        async with contextlib.aclosing(_started_or_followed(ctx, user_id, job)) as events:
             async for event in events:
                 yield event
 

@@ -44,12 +44,23 @@ class Conversation(TimestampMixin, Base):
     ai_provider: Mapped[AIProvider] = mapped_column(_enum(AIProvider, "ai_provider"))
     ai_model: Mapped[str] = mapped_column(String(MODEL_NAME_MAX_CHARS))
     system_prompt: Mapped[str | None] = mapped_column(Text)
+    # The last message of the branch shown (messages form a tree); NULL while empty. The
+    # constraint is named and added after both tables exist (each table points at the other).
+    current_message_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey(
+            "messages.id",
+            ondelete="SET NULL",
+            use_alter=True,
+            name="fk_conversations_current_message_id_messages",
+        )
+    )
 
 
 class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (
         Index("ix_messages_conversation_created", "conversation_id", "created_at", "id"),
+        Index("ix_messages_parent", "parent_id"),
         Index(
             "ix_messages_streaming",
             "created_at",
@@ -61,6 +72,14 @@ class Message(Base):
     conversation_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("conversations.id", ondelete="CASCADE")
     )
+    # The message this one follows (NULL for a first message): messages form a tree, and the
+    # versions of one turn (an edit, a regeneration) share a parent.
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE")
+    )
+    # 1 for a first message, the parent's + 1 otherwise: a branch's length is its last
+    # message's depth, so counting a branch needs no walk.
+    depth: Mapped[int] = mapped_column(Integer, default=1)
     role: Mapped[MessageRole] = mapped_column(_enum(MessageRole, "message_role"))
     content: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[MessageStatus] = mapped_column(_enum(MessageStatus, "message_status"))

@@ -134,6 +134,9 @@ class Message:
     status: MessageStatus
     created_at: dt.datetime
     generation: Generation | None = strawberry.field(description="Null for user messages.")
+    parent_id: strawberry.ID | None = strawberry.field(
+        description="The message this one follows; null for a conversation's first message."
+    )
 
     @strawberry.field(
         description=(
@@ -155,9 +158,40 @@ class Message:
         return JSON(self._metadata) if self._metadata else None
 
     _metadata: strawberry.Private[dict[str, object] | None] = None
+    _row_id: strawberry.Private[uuid.UUID | None] = None
+    # What a messages page already fetched: the ids of this turn's versions, oldest first.
+    _siblings: strawberry.Private[list[uuid.UUID] | None] = None
+
+    # Plain resolvers for the same reason as Conversation's: on a page the siblings are
+    # already here; elsewhere graphql-core awaits the batching loader's awaitable.
+    @strawberry.field(
+        description=(
+            "The versions of this turn (same parent, same role), oldest first, this one included."
+        )
+    )
+    def sibling_ids(self, info: Info[Context, None]) -> list[strawberry.ID]:
+        if self._siblings is not None:
+            return [strawberry.ID(str(i)) for i in self._siblings]
+        return cast(list[strawberry.ID], self._load_siblings(info.context, as_index=False))
+
+    @strawberry.field(description="1-based place of this message among siblingIds.")
+    def sibling_index(self, info: Info[Context, None]) -> int:
+        if self._siblings is not None:
+            return self._siblings.index(self._own_id) + 1
+        return cast(int, self._load_siblings(info.context, as_index=True))
+
+    @property
+    def _own_id(self) -> uuid.UUID:
+        return self._row_id or uuid.UUID(str(self.id))
+
+    async def _load_siblings(self, context: Context, *, as_index: bool) -> list[strawberry.ID] | int:
+        siblings = await context.chat_loaders.siblings.load(self._own_id)
+        if as_index:
+            return siblings.index(self._own_id) + 1
+        return [strawberry.ID(str(i)) for i in siblings]
 
     @classmethod
-    def from_row(cls, row: MessageRow) -> Message:
+    def from_row(cls, row: MessageRow, siblings: list[uuid.UUID] | None = None) -> Message:
         generation = Generation.from_row(row)
         return cls(
             id=strawberry.ID(str(row.id)),
@@ -167,7 +201,10 @@ class Message:
             status=row.status,
             created_at=row.created_at,
             generation=generation,
+            parent_id=strawberry.ID(str(row.parent_id)) if row.parent_id else None,
             _metadata=_metadata(row, generation) if generation else None,
+            _row_id=row.id,
+            _siblings=siblings,
         )
 
 
@@ -192,6 +229,9 @@ class Conversation:
     system_prompt: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    current_message_id: strawberry.ID | None = strawberry.field(
+        description="The last message of the branch shown; null for an empty conversation."
+    )
     row: strawberry.Private[ConversationRow]
     # What a page query already fetched for this conversation, if it came from one.
     summary: strawberry.Private[ConversationSummary | None] = None
@@ -208,6 +248,9 @@ class Conversation:
             system_prompt=row.system_prompt,
             created_at=row.created_at,
             updated_at=row.updated_at,
+            current_message_id=(
+                strawberry.ID(str(row.current_message_id)) if row.current_message_id else None
+            ),
             row=row,
             summary=summary,
         )
@@ -234,7 +277,10 @@ class Conversation:
         return Message.from_row(row) if row else None
 
     @strawberry.field(
-        description="Newest messages, oldest first within the page; page backwards with `before`."
+        description=(
+            "The current branch (first message to currentMessageId): newest messages, oldest "
+            "first within the page; page backwards with `before`."
+        )
     )
     async def messages(
         self, info: Info[Context, None], last: int = 50, before: str | None = None
@@ -244,12 +290,15 @@ class Conversation:
         )
         pairs, page_info = edges(
             page,
-            position=lambda m: (m.created_at, m.id),
+            position=lambda m: (m.message.created_at, m.message.id),
             direction="backward",
             continued=before is not None,
         )
         return MessageConnection(
-            edges=[MessageEdge(cursor=c, node=Message.from_row(m)) for c, m in pairs],
+            edges=[
+                MessageEdge(cursor=c, node=Message.from_row(m.message, m.sibling_ids))
+                for c, m in pairs
+            ],
             page_info=page_info,
         )
 
@@ -376,3 +425,11 @@ class ReplyRunning:
 ConversationEvent = Annotated[
     ConversationChanged | ConversationDeleted | ReplyRunning, strawberry.union("ConversationEvent")
 ]
+
+
+@strawberry.enum
+class ExportFormat(enum.Enum):
+    MARKDOWN = strawberry.enum_value("MARKDOWN", description="The current branch, as Markdown.")
+    JSON = strawberry.enum_value(
+        "JSON", description="The whole tree, each message with its parent and generation facts."
+    )
