@@ -18,6 +18,17 @@ describe("Composer", () => {
     expect(box).toHaveValue("");
   });
 
+  it("Up arrow in an empty box edits the last message; with text it moves the caret", async () => {
+    const onEditLast = vi.fn();
+    render(<Composer onSend={vi.fn()} onStop={vi.fn()} busy={false} onEditLast={onEditLast} />);
+    const box = screen.getByRole("textbox", { name: "Message" });
+    await userEvent.type(box, "draft{ArrowUp}");
+    expect(onEditLast).not.toHaveBeenCalled();
+    await userEvent.clear(box);
+    await userEvent.type(box, "{ArrowUp}");
+    expect(onEditLast).toHaveBeenCalledOnce();
+  });
+
   it("disables Send for an empty message", () => {
     render(<Composer onSend={vi.fn()} onStop={vi.fn()} busy={false} />);
     expect(screen.getByRole("button", { name: "Send" })).toBeDisabled();

@@ -94,11 +94,8 @@ function EditBox({
 
 /** The versions of a message's turn, when the API says it has siblings. */
 function versionsOf(message: ChatMessage): Versions | null {
-  const { siblingIds, siblingIndex } = message as ChatMessage & {
-    siblingIds?: readonly string[];
-    siblingIndex?: number;
-  };
-  return siblingIds && siblingIndex ? { ids: siblingIds, index: siblingIndex } : null;
+  const { siblingIds, siblingIndex } = message;
+  return siblingIds.length > 1 ? { ids: siblingIds, index: siblingIndex } : null;
 }
 
 const STATUS_NOTE: Partial<Record<ChatMessage["status"], string>> = {
