@@ -84,6 +84,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             # Running replies finish (or are stored with their text) before anything closes.
             await replies.shutdown(settings.shutdown_grace_seconds)
+            # Titles asked after the last replies: a moment to land, then the heuristic stays.
+            await chat.titles.drain(min(5.0, settings.shutdown_grace_seconds))
             await state.conversation_events.aclose()
             await state.providers.aclose()
             if cache_redis is not redis:

@@ -10,6 +10,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -109,6 +110,9 @@ async def seed(db: AsyncSession, hasher: PasswordHasher) -> int:
                 .on_conflict_do_nothing(index_elements=["id"])
             )
             added += result.rowcount or 0  # type: ignore[attr-defined]
+            # Each conversation is one chain: every message follows the one before it.
+            parent_id: uuid.UUID | None = None
+            depth = 0
             for m_index, (question, answer) in enumerate(exchanges):
                 for offset, (role, content) in enumerate(
                     ((MessageRole.USER, question), (MessageRole.ASSISTANT, answer))
@@ -118,11 +122,15 @@ async def seed(db: AsyncSession, hasher: PasswordHasher) -> int:
                         if role is MessageRole.ASSISTANT
                         else {}
                     )
+                    message_id = _id(seed_user.email, title, str(m_index), role.value)
+                    depth += 1
                     result = await db.execute(
                         insert(Message)
                         .values(
-                            id=_id(seed_user.email, title, str(m_index), role.value),
+                            id=message_id,
                             conversation_id=conversation_id,
+                            parent_id=parent_id,
+                            depth=depth,
                             role=role,
                             content=content,
                             status=MessageStatus.COMPLETE,
@@ -132,6 +140,15 @@ async def seed(db: AsyncSession, hasher: PasswordHasher) -> int:
                         .on_conflict_do_nothing(index_elements=["id"])
                     )
                     added += result.rowcount or 0  # type: ignore[attr-defined]
+                    parent_id = message_id
+            await db.execute(
+                update(Conversation)
+                .where(
+                    Conversation.id == conversation_id, Conversation.current_message_id.is_(None)
+                )
+                # Keeps the seeded time (the column's onupdate would set now).
+                .values(current_message_id=parent_id, updated_at=Conversation.updated_at)
+            )
     await db.commit()
     return added
 

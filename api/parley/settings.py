@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from parley.ai.config import AISettings
+from parley.ai.providers import AIProvider
 from parley.chat.tables import TITLE_COLUMN_CHARS
 from parley.client_ip import IPNetwork, parse_networks
 from parley.rate_limits import parse_limit
@@ -23,6 +24,17 @@ _ENV = SettingsConfigDict(env_file=ENV_FILE, env_file_encoding="utf-8", extra="i
 
 def _comma_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _parse_budgets(value: str) -> dict[str, int]:
+    """`model=tokens,model=tokens` -> {model: tokens}."""
+    budgets: dict[str, int] = {}
+    for item in _comma_list(value):
+        model, sep, tokens = item.rpartition("=")
+        if not sep or not model.strip() or not tokens.strip().isdigit() or int(tokens) < 256:
+            raise ValueError("must be model=tokens pairs (tokens 256 or more), comma-separated")
+        budgets[model.strip()] = int(tokens)
+    return budgets
 
 
 class DatabaseSettings(BaseSettings):
@@ -83,6 +95,13 @@ class Settings(DatabaseSettings, AISettings):
     # for replay, and how long a process's claim on a running reply lasts unrenewed.
     reply_events_ttl_seconds: int = Field(default=3600, ge=1)
     reply_lease_seconds: int = Field(default=10, ge=2)
+    # What a provider is sent as context (parley.chat.context_window): estimated tokens of the
+    # system prompt and the branch's newest turns, per model where listed ("model=tokens,...").
+    context_token_budget: int = Field(default=24_000, ge=256)
+    context_token_budgets: str = ""
+    # Who names a conversation after its first reply: its own provider and model unless set.
+    title_provider: AIProvider | None = None
+    title_model: str | None = None
 
     rate_limit_messages: str = "10/minute"
     rate_limit_auth: str = "10/minute"
@@ -122,6 +141,17 @@ class Settings(DatabaseSettings, AISettings):
         parse_networks(value)
         return value
 
+    @field_validator("title_provider", "title_model", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("context_token_budgets")
+    @classmethod
+    def _budgets(cls, value: str) -> str:
+        _parse_budgets(value)
+        return value
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
@@ -146,6 +176,14 @@ class Settings(DatabaseSettings, AISettings):
     @cached_property
     def trusted_proxy_networks(self) -> list[IPNetwork]:
         return parse_networks(self.trusted_proxies)
+
+    @cached_property
+    def _token_budgets(self) -> dict[str, int]:
+        return _parse_budgets(self.context_token_budgets)
+
+    def token_budget(self, model: str) -> int:
+        """The context budget, in estimated tokens, for requests to `model`."""
+        return self._token_budgets.get(model, self.context_token_budget)
 
 
 def load_settings(env_file: Path | None = ENV_FILE) -> Settings:

@@ -12,6 +12,7 @@ import re
 from collections.abc import AsyncGenerator, Sequence
 
 from parley.ai.providers import AIProvider
+from parley.ai.titles import TITLE_INSTRUCTIONS, demo_title
 from parley.ai.types import ChatMessage, Delta, Finished, StreamEvent, Usage
 
 WORDS_PER_CHUNK = 3
@@ -95,7 +96,8 @@ class DemoBackend:
     async def stream_once(
         self, *, model: str, system: str | None, messages: Sequence[ChatMessage]
     ) -> AsyncGenerator[StreamEvent, None]:
-        reply = demo_reply(messages)
+        # A title request (see parley.ai.titles) gets a title, not the canned reply.
+        reply = demo_title(list(messages)) if system == TITLE_INSTRUCTIONS else demo_reply(messages)
         for chunk in chunk_text(reply):
             # Sleep even at 0 ms: yields to the loop, as a network read would.
             await asyncio.sleep(self._delay)

@@ -125,6 +125,7 @@ class ReplyRun:
         message = await asyncio.shield(task)
         if message is None:
             return None
+        self._chat.suggest_title(self.prepared, message)
         return ReplyEnded(seq=self.final_seq, message=message, error=error)
 
 

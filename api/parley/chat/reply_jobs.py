@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 
 import structlog
 from redis.asyncio import Redis
@@ -117,8 +118,33 @@ class ReplyJobs:
         conversation_id: uuid.UUID,
         content: str,
         request_id: str | None = None,
+        parent_id: uuid.UUID | None = None,
     ) -> ReplyJob | uuid.UUID:
-        """A new job, or the id of the reply `request_id` already started (follow that)."""
+        """A new job for a new user message (after `parent_id`, by default the current
+        branch's last message), or the id of the reply `request_id` already started."""
+
+        def prepare(reply_id: uuid.UUID) -> Awaitable[PreparedReply]:
+            return self._chat.prepare_reply(user_id, conversation_id, content, reply_id, parent_id)
+
+        return await self._begin(user_id, request_id, prepare)
+
+    async def regenerate(
+        self, user_id: uuid.UUID, message_id: uuid.UUID, request_id: str | None = None
+    ) -> ReplyJob | uuid.UUID:
+        """A new job for a new version of the reply `message_id`, or the id of the reply
+        `request_id` already started."""
+
+        def prepare(reply_id: uuid.UUID) -> Awaitable[PreparedReply]:
+            return self._chat.prepare_regeneration(user_id, message_id, reply_id)
+
+        return await self._begin(user_id, request_id, prepare)
+
+    async def _begin(
+        self,
+        user_id: uuid.UUID,
+        request_id: str | None,
+        prepare: Callable[[uuid.UUID], Awaitable[PreparedReply]],
+    ) -> ReplyJob | uuid.UUID:
         if not self.accepting:
             raise Unavailable(SHUTTING_DOWN)
         reply_id = uuid.uuid4()
@@ -136,7 +162,7 @@ class ReplyJobs:
         except RedisError:
             log.warning("reply runs without a lease: Redis is down", message_id=str(reply_id))
         try:
-            prepared = await self._chat.prepare_reply(user_id, conversation_id, content, reply_id)
+            prepared = await prepare(reply_id)
         except BaseException:
             await self._forget(reply_id, user_id, request_id)
             raise

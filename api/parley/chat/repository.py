@@ -8,8 +8,8 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select, true, tuple_, update
-from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy import CTE, ColumnElement, ScalarSelect, and_, func, or_, select, tuple_, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -30,29 +30,17 @@ class ConversationSummary:
 async def conversations_page(
     db: AsyncSession, user_id: uuid.UUID, limit: int, after: Position | None
 ) -> Page[ConversationSummary]:
-    """Newest first, each with its message count and last message, and the user's total, in
+    """Newest first, each with its current branch's message count and last message, and the
+    user's total, in
     one statement (the list is the hottest read of the app: one round trip, not one per part).
     An empty page has no row to carry the total: `total` is then None.
     """
     total = select(func.count()).where(Conversation.user_id == user_id).scalar_subquery()
-    message_count = (
-        select(func.count())
-        .where(Message.conversation_id == Conversation.id)
-        .correlate(Conversation)
-        .scalar_subquery()
-    )
-    newest = (
-        select(Message)
-        .where(Message.conversation_id == Conversation.id)
-        .order_by(Message.created_at.desc(), Message.id.desc())
-        .limit(1)
-        .correlate(Conversation)
-        .lateral()
-    )
-    last = aliased(Message, newest)
+    # The branch shown ends at the current message, whose depth is the branch's length.
+    last = aliased(Message)
     query = (
-        select(Conversation, message_count, last, total)
-        .outerjoin(last, true())
+        select(Conversation, func.coalesce(last.depth, 0), last, total)
+        .outerjoin(last, last.id == Conversation.current_message_id)
         .where(Conversation.user_id == user_id)
     )
     if after is not None:
@@ -76,6 +64,10 @@ async def conversation(db: AsyncSession, conversation_id: uuid.UUID) -> Conversa
     return await db.get(Conversation, conversation_id)
 
 
+async def message(db: AsyncSession, message_id: uuid.UUID) -> Message | None:
+    return await db.get(Message, message_id)
+
+
 async def message_and_conversation(
     db: AsyncSession, message_id: uuid.UUID
 ) -> tuple[Message, Conversation] | None:
@@ -96,25 +88,73 @@ async def conversations_by_id(
     return {row.id: row for row in rows}
 
 
+def _current_branch(conversation_id: uuid.UUID) -> CTE:
+    """Ids of the conversation's current branch, walked up from its current message."""
+    current = select(Conversation.current_message_id).where(Conversation.id == conversation_id)
+    return _up_from(Message.id == current.scalar_subquery())
+
+
+def _up_from(start: ColumnElement[bool]) -> CTE:
+    """Ids of the message matching `start` and of all its ancestors."""
+    branch = select(Message.id, Message.parent_id).where(start).cte("branch", recursive=True)
+    step = aliased(Message)
+    return branch.union_all(
+        select(step.id, step.parent_id).join(branch, step.id == branch.c.parent_id)
+    )
+
+
+def _sibling_ids(message: type[Message]) -> ScalarSelect[list[uuid.UUID]]:
+    """The ids of `message`'s turn (same parent, same role), oldest first, as one array."""
+    sibling = aliased(Message)
+    return (
+        select(func.array_agg(aggregate_order_by(sibling.id, sibling.created_at, sibling.id)))
+        .where(
+            sibling.conversation_id == message.conversation_id,
+            sibling.role == message.role,
+            sibling.parent_id.is_not_distinct_from(message.parent_id),
+        )
+        .correlate(message)
+        .scalar_subquery()
+    )
+
+
+@dataclass(frozen=True)
+class BranchMessage:
+    """A message of the branch shown, with the ids of its turn's versions."""
+
+    message: Message
+    sibling_ids: list[uuid.UUID]
+
+
 async def messages_page(
     db: AsyncSession, conversation_id: uuid.UUID, last: int, before: Position | None
-) -> Page[Message]:
-    """The `last` newest messages before the cursor, oldest first."""
-    query = select(Message).where(Message.conversation_id == conversation_id)
+) -> Page[BranchMessage]:
+    """The `last` newest messages of the current branch before the cursor, oldest first, each
+    with its siblings: one statement however long the branch or bushy the tree."""
+    branch = _current_branch(conversation_id)
+    query = select(Message, _sibling_ids(Message)).join(branch, branch.c.id == Message.id)
     if before is not None:
         query = query.where(tuple_(Message.created_at, Message.id) < tuple_(*before))
     query = query.order_by(Message.created_at.desc(), Message.id.desc()).limit(last + 1)
-    rows = list((await db.scalars(query)).all())
+    rows = [BranchMessage(m, list(ids)) for m, ids in (await db.execute(query)).all()]
     return Page(items=list(reversed(rows[:last])), has_more=len(rows) > last)
+
+
+async def sibling_ids(
+    db: AsyncSession, message_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    query = select(Message.id, _sibling_ids(Message)).where(Message.id.in_(message_ids))
+    return {row[0]: list(row[1]) for row in await db.execute(query)}
 
 
 async def message_counts(
     db: AsyncSession, conversation_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, int]:
+    """The length of each conversation's current branch."""
     query = (
-        select(Message.conversation_id, func.count())
-        .where(Message.conversation_id.in_(conversation_ids))
-        .group_by(Message.conversation_id)
+        select(Conversation.id, Message.depth)
+        .join(Message, Message.id == Conversation.current_message_id)
+        .where(Conversation.id.in_(conversation_ids))
     )
     return {row[0]: int(row[1]) for row in await db.execute(query)}
 
@@ -122,32 +162,95 @@ async def message_counts(
 async def last_messages(
     db: AsyncSession, conversation_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Message]:
+    """Each conversation's current message: the last of the branch it shows."""
     query = (
-        select(Message)
-        .where(Message.conversation_id.in_(conversation_ids))
-        .ext(distinct_on(Message.conversation_id))
-        .order_by(Message.conversation_id, Message.created_at.desc(), Message.id.desc())
+        select(Conversation.id, Message)
+        .join(Message, Message.id == Conversation.current_message_id)
+        .where(Conversation.id.in_(conversation_ids))
     )
-    return {message.conversation_id: message for message in await db.scalars(query)}
+    return {row[0]: row[1] for row in await db.execute(query)}
 
 
-async def history(db: AsyncSession, conversation_id: uuid.UUID, limit: int) -> list[Message]:
-    """The newest `limit` messages worth sending as context, oldest first."""
+async def history(db: AsyncSession, last_id: uuid.UUID, limit: int) -> list[Message]:
+    """The newest `limit` messages worth sending as context on the branch ending at
+    `last_id` (its siblings' branches never), oldest first."""
+    branch = _up_from(Message.id == last_id)
     query = (
         select(Message)
+        .join(branch, branch.c.id == Message.id)
         .where(
-            Message.conversation_id == conversation_id,
             or_(
                 Message.status == MessageStatus.COMPLETE,
                 and_(Message.status == MessageStatus.STOPPED, Message.content != ""),
             ),
         )
-        .order_by(Message.created_at.desc(), Message.id.desc())
+        .order_by(Message.depth.desc())
         .limit(limit)
     )
     rows = list((await db.scalars(query)).all())
     rows.reverse()
     return rows
+
+
+async def branch_to(db: AsyncSession, message_id: uuid.UUID) -> list[Message]:
+    """The branch from the first message down to `message_id`, in order."""
+    branch = _up_from(Message.id == message_id)
+    query = select(Message).join(branch, branch.c.id == Message.id).order_by(Message.depth)
+    return list((await db.scalars(query)).all())
+
+
+async def all_messages(db: AsyncSession, conversation_id: uuid.UUID) -> list[Message]:
+    """Every message of the tree, in the order they were written."""
+    query = (
+        select(Message)
+        .where(Message.conversation_id == conversation_id)
+        .order_by(Message.created_at, Message.id)
+    )
+    return list((await db.scalars(query)).all())
+
+
+async def show_newest_beneath(
+    db: AsyncSession, conversation_id: uuid.UUID, message_id: uuid.UUID
+) -> Conversation | None:
+    """Make the newest message beneath `message_id` (itself included) current. The newest
+    descendant is always a leaf: any child of it would be newer."""
+    below = (
+        select(Message.id, Message.created_at)
+        .where(Message.id == message_id)
+        .cte("below", recursive=True)
+    )
+    child = aliased(Message)
+    below = below.union_all(
+        select(child.id, child.created_at).join(below, child.parent_id == below.c.id)
+    )
+    newest = (
+        select(below.c.id)
+        .order_by(below.c.created_at.desc(), below.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    stored: Conversation | None = await db.scalar(
+        update(Conversation)
+        .where(Conversation.id == conversation_id)
+        .values(current_message_id=newest, updated_at=func.now())
+        .returning(Conversation)
+        .execution_options(populate_existing=True)
+    )
+    return stored
+
+
+async def rename_if_titled(
+    db: AsyncSession, conversation_id: uuid.UUID, expected: str, title: str
+) -> uuid.UUID | None:
+    """Set the title only if it is still `expected` (nobody renamed it meanwhile); the
+    owner's id when it did."""
+    owner: uuid.UUID | None = await db.scalar(
+        update(Conversation)
+        .where(Conversation.id == conversation_id, Conversation.title == expected)
+        .values(title=title)
+        .returning(Conversation.user_id)
+    )
+    return owner
 
 
 async def finish_message(

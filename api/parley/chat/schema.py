@@ -106,7 +106,7 @@ class ChatQuery:
     ) -> str:
         ctx = info.context
         user_id = await ctx.user_id()
-        return await ctx.chat.export(user_id, parse_id(id), format.value)
+        return await ctx.chat.export(user_id, parse_id(id), format.name)
 
     @strawberry.field
     async def conversation(self, info: Info[Context, None], id: strawberry.ID) -> Conversation:

@@ -18,9 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from parley.ai import AIProvider, CallFacts, ChatMessage, ProviderClient, ProviderRegistry, Role
 from parley.changes import Change, ChangeFeed, ChangeKind
-from parley.chat import repository
-from parley.chat.repository import ConversationSummary
+from parley.chat import context_window, export, repository
+from parley.chat.forks import branch_title, copy_branch
+from parley.chat.repository import BranchMessage, ConversationSummary
 from parley.chat.tables import Conversation, Message, MessageRole, MessageStatus
+from parley.chat.titles import TitleNamer
 from parley.chat.validation import (
     clean_content,
     clean_model,
@@ -55,6 +57,9 @@ class PreparedReply:
     client: ProviderClient
     system: str
     context: list[ChatMessage]
+    # The title this reply's first message gave its conversation (by the heuristic), which a
+    # model's title may replace; None when the conversation already had one.
+    named_as: str | None = None
 
 
 @dataclass
@@ -93,6 +98,7 @@ class ChatService:
         self._db = db_sessions
         self._providers = providers
         self._changes = changes
+        self.titles = TitleNamer(settings, providers, self._rename_by_model)
 
     # -- reads ---------------------------------------------------------------------------
 
@@ -122,6 +128,11 @@ class ChatService:
             found = await repository.last_messages(db, ids)
         return [found.get(i) for i in ids]
 
+    async def sibling_ids(self, ids: Sequence[uuid.UUID]) -> list[list[uuid.UUID]]:
+        async with self._db() as db:
+            found = await repository.sibling_ids(db, ids)
+        return [found.get(i, [i]) for i in ids]
+
     async def own_message(
         self, user_id: uuid.UUID, message_id: uuid.UUID
     ) -> tuple[Message, Conversation]:
@@ -145,8 +156,8 @@ class ChatService:
 
     async def messages_page(
         self, conversation: Conversation, last: int, before: Position | None
-    ) -> Page[Message]:
-        """A page of a conversation already checked to be the caller's."""
+    ) -> Page[BranchMessage]:
+        """A page of the current branch of a conversation already checked to be the caller's."""
         async with self._db() as db:
             return await repository.messages_page(db, conversation.id, last, before)
 
@@ -227,9 +238,13 @@ class ChatService:
         conversation_id: uuid.UUID,
         content: str,
         reply_id: uuid.UUID | None = None,
+        parent_id: uuid.UUID | None = None,
     ) -> PreparedReply:
-        """Check everything, then store the user message and a STREAMING reply in one commit.
-        `reply_id` is the reply's id when the caller chose it first (to hold its lease)."""
+        """Check everything, then store the user message and a STREAMING reply in one commit,
+        and show their branch. The message follows `parent_id` (an assistant message of this
+        conversation, or the conversation's own id for a new first message: an edit), by
+        default the current branch's last message. `reply_id` is the reply's id when the
+        caller chose it first (to hold its lease)."""
         text = clean_content(content, self._settings.message_max_chars)
         async with self._write(user_id) as unit:
             db = unit.db
@@ -237,49 +252,196 @@ class ChatService:
             client = self._client(conversation.ai_provider)
             # The operator may have withdrawn the model since the conversation chose it.
             self._offered_model(conversation.ai_provider, conversation.ai_model)
-            earlier = await repository.history(
-                db, conversation.id, self._settings.history_max_messages - 1
+            parent = await self._parent(db, conversation, parent_id)
+            earlier = (
+                await repository.history(db, parent.id, self._settings.history_max_messages - 1)
+                if parent is not None
+                else []
             )
             now = dt.datetime.now(dt.UTC)
             user_message = Message(
                 id=uuid.uuid4(),
                 conversation_id=conversation.id,
+                parent_id=parent.id if parent is not None else None,
+                depth=parent.depth + 1 if parent is not None else 1,
                 role=MessageRole.USER,
                 content=text,
                 status=MessageStatus.COMPLETE,
                 created_at=now,
             )
-            assistant_message = Message(
-                id=reply_id or uuid.uuid4(),
-                conversation_id=conversation.id,
-                role=MessageRole.ASSISTANT,
-                content="",
-                status=MessageStatus.STREAMING,
-                provider=conversation.ai_provider,
-                model=conversation.ai_model,
-                attempts=0,
-                # One microsecond later, so the pair sorts in the order it was written.
-                created_at=now + dt.timedelta(microseconds=1),
+            # One microsecond later, so the pair sorts in the order it was written.
+            reply = self._new_reply(
+                conversation, user_message, reply_id, now + dt.timedelta(microseconds=1)
             )
-            db.add_all([user_message, assistant_message])
-            # Set here rather than by the database, so the caller sees the values without a
-            # refresh (ReplyStarted carries the conversation).
-            conversation.updated_at = now
+            db.add_all([user_message, reply])
+            named = None
             if conversation.title is None:
-                conversation.title = title_from_message(text)
-            unit.changed(conversation.id)
-            unit.reply_running(conversation.id, assistant_message.id)
-        context = [
-            ChatMessage(role=_ROLES[m.role], content=m.content) for m in [*earlier, user_message]
-        ]
+                conversation.title = named = title_from_message(text)
+            await self._show(unit, conversation, reply, now)
+        return self._prepared(
+            conversation, user_message, reply, client, [*earlier, user_message], named
+        )
+
+    async def prepare_regeneration(
+        self, user_id: uuid.UUID, message_id: uuid.UUID, reply_id: uuid.UUID | None = None
+    ) -> PreparedReply:
+        """A new version of an assistant message: a STREAMING sibling (same user message
+        before it), stored and shown. The provider sees the branch up to that user message."""
+        async with self._write(user_id) as unit:
+            db = unit.db
+            replaced, conversation = await self._own_in(db, user_id, message_id)
+            if replaced.role is not MessageRole.ASSISTANT or replaced.parent_id is None:
+                raise InvalidInput("Only a reply can be regenerated.", field="message_id")
+            client = self._client(conversation.ai_provider)
+            self._offered_model(conversation.ai_provider, conversation.ai_model)
+            question = await repository.message(db, replaced.parent_id)
+            if question is None:  # the parent's row is locked by the FK: cannot happen
+                raise NotFound("Message not found.")
+            context = await repository.history(db, question.id, self._settings.history_max_messages)
+            now = dt.datetime.now(dt.UTC)
+            reply = self._new_reply(conversation, question, reply_id, now)
+            db.add(reply)
+            await self._show(unit, conversation, reply, now)
+        return self._prepared(conversation, question, reply, client, context, None)
+
+    def _new_reply(
+        self,
+        conversation: Conversation,
+        question: Message,
+        reply_id: uuid.UUID | None,
+        created_at: dt.datetime,
+    ) -> Message:
+        return Message(
+            id=reply_id or uuid.uuid4(),
+            conversation_id=conversation.id,
+            parent_id=question.id,
+            depth=question.depth + 1,
+            role=MessageRole.ASSISTANT,
+            content="",
+            status=MessageStatus.STREAMING,
+            provider=conversation.ai_provider,
+            model=conversation.ai_model,
+            attempts=0,
+            created_at=created_at,
+        )
+
+    async def _show(
+        self, unit: _Unit, conversation: Conversation, reply: Message, now: dt.datetime
+    ) -> None:
+        """Make a new reply current. The rows go in first: the conversation points at them,
+        and the unit of work does not order tables that point at each other."""
+        await unit.db.flush()
+        conversation.current_message_id = reply.id
+        # Set here rather than by the database, so the caller sees the values without a
+        # refresh (ReplyStarted carries the conversation).
+        conversation.updated_at = now
+        unit.changed(conversation.id)
+        unit.reply_running(conversation.id, reply.id)
+
+    def _prepared(
+        self,
+        conversation: Conversation,
+        question: Message,
+        reply: Message,
+        client: ProviderClient,
+        branch: list[Message],
+        named: str | None,
+    ) -> PreparedReply:
+        system = conversation.system_prompt or self._settings.default_system_prompt
+        messages = [ChatMessage(role=_ROLES[m.role], content=m.content) for m in branch]
         return PreparedReply(
             conversation=conversation,
-            user_message=user_message,
-            assistant_message=assistant_message,
+            user_message=question,
+            assistant_message=reply,
             client=client,
-            system=conversation.system_prompt or self._settings.default_system_prompt,
-            context=context,
+            system=system,
+            context=context_window.fit(
+                messages, system, self._settings.token_budget(conversation.ai_model)
+            ),
+            named_as=named,
         )
+
+    async def _parent(
+        self, db: AsyncSession, conversation: Conversation, parent_id: uuid.UUID | None
+    ) -> Message | None:
+        """What a new user message follows: None for a first message."""
+        if parent_id is None:
+            if conversation.current_message_id is None:
+                return None
+            return await repository.message(db, conversation.current_message_id)
+        if parent_id == conversation.id:
+            return None
+        parent, holder = await self._own_in(db, conversation.user_id, parent_id)
+        if holder.id != conversation.id:
+            raise InvalidInput(
+                "parentId must be a message of this conversation.", field="parent_id"
+            )
+        if parent.role is not MessageRole.ASSISTANT:
+            raise InvalidInput(
+                "A message follows a reply: parentId must be an assistant message, or the "
+                "conversation's id for a new first message.",
+                field="parent_id",
+            )
+        return parent
+
+    @staticmethod
+    async def _own_in(
+        db: AsyncSession, user_id: uuid.UUID, message_id: uuid.UUID
+    ) -> tuple[Message, Conversation]:
+        found = await repository.message_and_conversation(db, message_id)
+        if found is None or found[1].user_id != user_id:
+            raise NotFound("Message not found.")
+        return found
+
+    async def select_branch(self, user_id: uuid.UUID, message_id: uuid.UUID) -> Conversation:
+        """Show the branch through a message, down to the newest message beneath it."""
+        async with self._write(user_id) as unit:
+            _, conversation = await self._own_in(unit.db, user_id, message_id)
+            shown = await repository.show_newest_beneath(unit.db, conversation.id, message_id)
+            if shown is None:  # deleted between the two statements
+                raise NotFound("Message not found.")
+            unit.changed(conversation.id)
+        return shown
+
+    async def fork(self, user_id: uuid.UUID, message_id: uuid.UUID) -> Conversation:
+        """A new conversation holding a copy of the branch from the first message down to
+        `message_id`, with the same provider, model and system prompt."""
+        async with self._write(user_id) as unit:
+            db = unit.db
+            _, source = await self._own_in(db, user_id, message_id)
+            branch = await repository.branch_to(db, message_id)
+            copy = Conversation(
+                id=uuid.uuid4(),
+                user_id=user_id,
+                title=branch_title(source.title, self._settings.title_max_chars),
+                ai_provider=source.ai_provider,
+                ai_model=source.ai_model,
+                system_prompt=source.system_prompt,
+            )
+            db.add(copy)
+            await db.flush()
+            copies = copy_branch(branch, copy.id)
+            db.add_all(copies)
+            await db.flush()
+            copy.current_message_id = copies[-1].id
+            await db.flush()
+            await db.refresh(copy)
+            unit.changed(copy.id)
+        return copy
+
+    async def export(self, user_id: uuid.UUID, conversation_id: uuid.UUID, format: str) -> str:
+        """MARKDOWN: the current branch as a document; JSON: the whole tree."""
+        async with self._db() as db:
+            conversation = await repository.conversation(db, conversation_id)
+            if conversation is None or conversation.user_id != user_id:
+                raise NotFound("Conversation not found.")
+            if format == "JSON":
+                return export.as_json(
+                    conversation, await repository.all_messages(db, conversation.id)
+                )
+            current = conversation.current_message_id
+            branch = await repository.branch_to(db, current) if current is not None else []
+            return export.as_markdown(conversation, branch)
 
     async def finish_reply(
         self,
@@ -314,6 +476,31 @@ class ChatService:
             status=status.value,
         )
         return stored
+
+    def suggest_title(self, prepared: PreparedReply, reply: Message) -> None:
+        """After a conversation's first reply: ask for a model's title in the background."""
+        if prepared.named_as is None or reply.status is not MessageStatus.COMPLETE:
+            return
+        conversation = prepared.conversation
+        self.titles.name_later(
+            conversation.id,
+            conversation.ai_provider,
+            conversation.ai_model,
+            prepared.named_as,
+            prepared.user_message.content,
+            reply.content,
+        )
+
+    async def _rename_by_model(
+        self, conversation_id: uuid.UUID, heuristic: str, title: str
+    ) -> bool:
+        async with self._db() as db:
+            owner = await repository.rename_if_titled(db, conversation_id, heuristic, title)
+            await db.commit()
+        if owner is None:
+            return False
+        await self._changes.committed(owner, [Change(ChangeKind.CHANGED, conversation_id)])
+        return True
 
     async def fail_abandoned(
         self, message_id: uuid.UUID, *, text: str, final_seq: int

@@ -79,7 +79,7 @@ class Message(Base):
     )
     # 1 for a first message, the parent's + 1 otherwise: a branch's length is its last
     # message's depth, so counting a branch needs no walk.
-    depth: Mapped[int] = mapped_column(Integer, default=1)
+    depth: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     role: Mapped[MessageRole] = mapped_column(_enum(MessageRole, "message_role"))
     content: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[MessageStatus] = mapped_column(_enum(MessageStatus, "message_status"))

@@ -184,7 +184,9 @@ class Message:
     def _own_id(self) -> uuid.UUID:
         return self._row_id or uuid.UUID(str(self.id))
 
-    async def _load_siblings(self, context: Context, *, as_index: bool) -> list[strawberry.ID] | int:
+    async def _load_siblings(
+        self, context: Context, *, as_index: bool
+    ) -> list[strawberry.ID] | int:
         siblings = await context.chat_loaders.siblings.load(self._own_id)
         if as_index:
             return siblings.index(self._own_id) + 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tests.support.graphql import GraphQLClient
@@ -97,3 +98,16 @@ subscription Follow($id: ID!, $after: Int) {{
 }}
 """
 STOP = "mutation Stop($id: ID!) { stopReply(messageId: $id) { id content status } }"
+
+
+async def title_after(
+    client: GraphQLClient, token: str, conversation_id: str, expected: str, tries: int = 200
+) -> bool:
+    """Whether the conversation's title becomes `expected` (a model's title comes in the
+    background, after the reply)."""
+    for _ in range(tries):
+        result = await client(CONVERSATION, {"id": conversation_id}, token=token)
+        if result.data["conversation"]["title"] == expected:
+            return True
+        await asyncio.sleep(0.05)
+    return False

@@ -16,6 +16,7 @@ from tests.chat.documents import (
     UPDATE,
     create_conversation,
     send,
+    title_after,
 )
 from tests.fakes.provider_server import FakeProviderServer
 from tests.support.graphql import GraphQLClient
@@ -83,11 +84,12 @@ async def test_create_with_defaults_then_title_comes_from_first_message(
     assert conversation["systemPrompt"] is None
 
     await send(client, token, conversation["id"], "  How do   I add a provider to Parley?\nThanks")
-    result = await client(CONVERSATION, {"id": conversation["id"]}, token=token)
-    assert result.data["conversation"]["title"] == "How do I add a provider to Parley? Thanks"
+    # The first message names it at once; the model's title (the Demo provider's: the
+    # question's first words) follows in the background.
+    assert await title_after(client, token, conversation["id"], "How do I add a provider")
     await send(client, token, conversation["id"], "Second question")
     result = await client(CONVERSATION, {"id": conversation["id"]}, token=token)
-    assert result.data["conversation"]["title"] == "How do I add a provider to Parley? Thanks"
+    assert result.data["conversation"]["title"] == "How do I add a provider"
 
 
 async def test_create_and_update_validate_input(client: GraphQLClient) -> None:
@@ -303,9 +305,10 @@ async def test_fields_of_several_conversations_are_batched(
     assert not result.errors
     assert all(result.data[f"c{i}"]["messageCount"] == 2 for i in range(4))
     statements = sql_statements.statements[before:]
-    # One batch for the four conversations, then one for each field across all four.
-    assert sum("count(*)" in s for s in statements) == 1
-    assert sum("DISTINCT ON" in s for s in statements) == 1
+    # One batch for the four conversations, then one for each field across all four (both
+    # read the current message: the count is its depth).
+    current = "JOIN messages ON messages.id = conversations.current_message_id"
+    assert sum(current in s for s in statements) == 2, statements
     assert len(statements) == 3
 
 

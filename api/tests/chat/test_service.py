@@ -191,6 +191,6 @@ async def test_a_cancelled_reply_is_stored_stopped_with_its_partial_text(
         await task
 
     page = await chat.service.messages_page(prepared.conversation, 10, None)
-    reply = page.items[-1]
+    reply = page.items[-1].message
     assert reply.status is MessageStatus.STOPPED
     assert reply.content == "".join(seen)

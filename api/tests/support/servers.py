@@ -52,6 +52,9 @@ def settings_values(fake_provider: FakeProviderServer, **overrides: object) -> d
         "xai_base_url": fake_provider.base_url,
         "ollama_base_url": fake_provider.url,
         "default_ai_provider": "DEMO",
+        # Titles from the Demo provider: a title request never takes a reply scripted on the
+        # fake provider (the title tests build apps that ask the fake provider instead).
+        "title_provider": "DEMO",
         "demo_stream_delay_ms": 1,
         "ai_retry_base_delay_seconds": 0.01,
         "ai_request_timeout_seconds": 2,
