@@ -15,22 +15,20 @@ test("the chat page opens on a ready composer; the first send makes the chat", a
   await provider.selectOption("ANTHROPIC");
   await expect(page.getByLabel("Model")).not.toHaveValue("");
   const model = await page.getByLabel("Model").inputValue();
-  await send(page, "Name this chat after me");
+  await send(page, "Hello from the first line");
 
   await expect(page).toHaveURL(/\/dashboard\/chat\/[^/]+$/);
   await expect(userMessages(page)).toHaveCount(1);
-  await expect(userMessages(page).first()).toContainText("Name this chat after me");
+  await expect(userMessages(page).first()).toContainText("Hello from the first line");
   await expect(assistantMessages(page).last()).toContainText(
     "Fake provider says hello in five pieces.",
   );
-  // Untitled: named by its first message, in the header and the sidebar.
-  await expect(
-    page.getByRole("heading", { level: 1, name: "Name this chat after me" }),
-  ).toBeVisible();
   await expect(page.getByText(`ANTHROPIC · ${model}`)).toBeVisible();
-  await expect(
-    conversations(page).getByRole("link", { name: "Name this chat after me" }),
-  ).toBeVisible();
+  // Untitled: named by the model once it has answered (the fake provider's answer), in the
+  // header and the sidebar, without a reload.
+  const title = "Fake provider says hello in five pieces";
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  await expect(conversations(page).getByRole("link", { name: title })).toBeVisible();
 
   // "New chat" goes back to the empty composer; nothing is made until a send.
   await page.getByRole("button", { name: "New chat" }).click();
