@@ -37,7 +37,7 @@ test("edit the second question, get a new answer, flip back to the first version
   await expect(page.getByRole("button", { name: "Previous version" })).toHaveCount(0);
 
   // Up arrow in the empty composer edits the last question; Enter sends the new version.
-  await page.getByLabel("Message").press("ArrowUp");
+  await page.getByLabel("Message", { exact: true }).press("ArrowUp");
   await expect(editor).toHaveValue("Who takes part?");
   await editor.fill("Who speaks first?");
   await editor.press("Enter");

@@ -14,7 +14,7 @@ test("new chat streams a markdown reply in pieces, and history survives a reload
   await send(page, "Show me **markdown** please");
   // The user's message shows at once; the composer is cleared.
   await expect(userMessages(page).last()).toContainText("Show me **markdown** please");
-  await expect(page.getByLabel("Message")).toHaveValue("");
+  await expect(page.getByLabel("Message", { exact: true })).toHaveValue("");
 
   const reply = assistantMessages(page).last();
   await expect(reply.getByRole("heading", { name: "Hello from the demo provider" })).toBeVisible();
@@ -72,7 +72,7 @@ test("Stop stops the reply on the server and keeps the partial reply", async ({ 
 test("Shift+Enter adds a newline, and a failing provider offers Retry", async ({ page }) => {
   // OpenAI points at a closed port in the e2e API: every reply fails.
   await newChat(page, { title: "Failing provider", provider: "OPENAI" });
-  const box = page.getByLabel("Message");
+  const box = page.getByLabel("Message", { exact: true });
   await box.fill("line one");
   await box.press("Shift+Enter");
   await box.pressSequentially("line two");

@@ -28,10 +28,10 @@ export async function register(page: Page, user = newUser()) {
  * behind its "Title and system prompt" button.
  */
 export async function openChatOptions(page: Page) {
-  await page.getByRole("button", { name: "New chat" }).click();
+  await page.getByRole("button", { name: "New chat", exact: true }).click();
   await expect(page).toHaveURL(/\/dashboard\/chat$/);
   await page.getByRole("button", { name: "Title and system prompt" }).click();
-  return page.getByRole("dialog", { name: "New chat" });
+  return page.getByRole("dialog", { name: "New chat", exact: true });
 }
 
 /** A chat made through the options dialog (so it has a title before its first message). */
@@ -71,8 +71,8 @@ export function userMessages(page: Page) {
 }
 
 export async function send(page: Page, text: string) {
-  await page.getByLabel("Message").fill(text);
-  await page.getByLabel("Message").press("Enter");
+  await page.getByLabel("Message", { exact: true }).fill(text);
+  await page.getByLabel("Message", { exact: true }).press("Enter");
 }
 
 const API_PORT = Number(process.env.E2E_API_PORT || 8200);

@@ -4,17 +4,17 @@ import { assistantMessages, conversations, newChat, register, send, userMessages
 test("the chat page opens on a ready composer; the first send makes the chat", async ({ page }) => {
   await register(page);
   // Provider and model are preselected from the providers query (DEFAULT_AI_PROVIDER=DEMO).
-  const provider = page.getByLabel("Provider");
+  const provider = page.getByLabel("Provider", { exact: true });
   await expect(provider).toHaveValue("DEMO");
-  await expect(page.getByLabel("Model")).not.toHaveValue("");
-  const message = page.getByLabel("Message");
+  await expect(page.getByLabel("Model", { exact: true })).not.toHaveValue("");
+  const message = page.getByLabel("Message", { exact: true });
   await expect(message).toBeFocused();
   await expect(conversations(page).getByText("No conversations yet.")).toBeVisible();
 
   // Another provider: its default model comes with it, and the chat is made with both.
   await provider.selectOption("ANTHROPIC");
-  await expect(page.getByLabel("Model")).not.toHaveValue("");
-  const model = await page.getByLabel("Model").inputValue();
+  await expect(page.getByLabel("Model", { exact: true })).not.toHaveValue("");
+  const model = await page.getByLabel("Model", { exact: true }).inputValue();
   await send(page, "Hello from the first line");
 
   await expect(page).toHaveURL(/\/dashboard\/chat\/[^/]+$/);
@@ -31,10 +31,10 @@ test("the chat page opens on a ready composer; the first send makes the chat", a
   await expect(conversations(page).getByRole("link", { name: title })).toBeVisible();
 
   // "New chat" goes back to the empty composer; nothing is made until a send.
-  await page.getByRole("button", { name: "New chat" }).click();
+  await page.getByRole("button", { name: "New chat", exact: true }).click();
   await expect(page).toHaveURL(/\/dashboard\/chat$/);
-  await expect(page.getByLabel("Provider")).toHaveValue("DEMO");
-  await expect(page.getByLabel("Message")).toHaveValue("");
+  await expect(page.getByLabel("Provider", { exact: true })).toHaveValue("DEMO");
+  await expect(page.getByLabel("Message", { exact: true })).toHaveValue("");
   await expect(conversations(page).getByRole("link")).toHaveCount(1);
   // The first message still reaches the API after a reload of the new chat.
   await send(page, "Second chat");
@@ -72,5 +72,5 @@ test("the landing page says what Parley is and sends a signed-in user to their c
   await register(page);
   await page.goto("/");
   await expect(page).toHaveURL(/\/dashboard\/chat$/);
-  await expect(page.getByLabel("Message")).toBeVisible();
+  await expect(page.getByLabel("Message", { exact: true })).toBeVisible();
 });
