@@ -17,7 +17,8 @@ export function Composer({
   autoFocus = false,
   className,
 }: {
-  onSend: (content: string) => void;
+  /** A promise of false (not sent after all) puts the message back, if the box is empty. */
+  onSend: (content: string) => void | Promise<boolean>;
   onStop: () => void;
   /** A reply is being generated: Send turns into Stop. */
   busy: boolean;
@@ -38,8 +39,11 @@ export function Composer({
   const submit = () => {
     const content = value.trim();
     if (!content || busy || disabled || tooLong) return;
-    onSend(content);
+    const sent = onSend(content);
     setValue("");
+    void sent?.then((ok) => {
+      if (!ok) setValue((current) => current || content);
+    });
     ref.current?.focus();
   };
 

@@ -35,8 +35,8 @@ export function NewChatView() {
   const router = useRouter();
   const limits = useInputLimits();
 
-  const start = async (content: string) => {
-    if (!choice || creating) return;
+  const start = async (content: string): Promise<boolean> => {
+    if (!choice || creating) return false;
     setCreating(true);
     setError(null);
     const result = await client
@@ -52,10 +52,11 @@ export function NewChatView() {
           ? apiError(result.error, "Could not start the chat.").message
           : "Could not start the chat.",
       );
-      return;
+      return false;
     }
     handOffFirstPrompt(created.id, content);
     router.push(`/dashboard/chat/${created.id}`);
+    return true;
   };
 
   return (
@@ -99,7 +100,7 @@ export function NewChatView() {
         </LazyOverlayButton>
       </div>
       <Composer
-        onSend={(content) => void start(content)}
+        onSend={start}
         onStop={() => {}}
         busy={false}
         disabled={!choice || creating}
