@@ -15,6 +15,7 @@ from tests.chat.branches import (
     FORK,
     REGENERATE,
     SELECT,
+    TREE,
     regenerate,
     shown,
     tree,
@@ -26,6 +27,7 @@ from tests.fakes.provider_server import FakeProviderServer, Reply
 from tests.support.events import wait_for_listeners
 from tests.support.graphql import GraphQLClient, Socket
 from tests.support.servers import LiveServer
+from tests.support.sql import StatementCounter
 
 
 @pytest.fixture
@@ -298,3 +300,37 @@ async def test_a_user_renamed_conversation_keeps_its_title_after_an_edit(
     await client(UPDATE, {"id": cid, "input": {"title": "Mine"}}, token=token)
     await turn(socket, cid, "edited hello", parent_id=cid)
     assert (await tree(client, token, cid))["title"] == "Mine"
+
+
+async def test_a_page_with_siblings_costs_the_same_statements_however_bushy_the_tree(
+    server: LiveServer,
+    client: GraphQLClient,
+    signed_in: tuple[Socket, str],
+    sql_statements: StatementCounter,
+) -> None:
+    socket, token = signed_in
+
+    async def statements_for(conversation_id: str, last: int) -> int:
+        # Titles are named in the background: let them land, so only this query is counted.
+        await server.app.state.replies.chat.titles.drain(5)
+        before = sql_statements.count
+        # A `last` not asked before: the response cache has no answer for it.
+        result = await client(TREE, {"id": conversation_id, "last": last}, token=token)
+        assert all(m["siblingIndex"] >= 1 for m in shown(result.data["conversation"]))
+        return sql_statements.count - before
+
+    plain = (await create_conversation(client, token))["id"]
+    await turn(socket, plain, "one")
+    bushy = (await create_conversation(client, token))["id"]
+    _, a1 = await turn(socket, bushy, "one")
+    for i in range(3):
+        await regenerate(socket, a1)
+        await turn(socket, bushy, f"two, version {i}", parent_id=a1)
+    await turn(socket, bushy, "three")
+    shown_bushy = shown(await tree(client, token, bushy))
+    assert [len(m["siblingIds"]) for m in shown_bushy] == [1, 4, 3, 1, 1, 1]
+
+    small, large = await statements_for(plain, 40), await statements_for(bushy, 41)
+    # The conversation, its count, its last message, and the branch page with every
+    # message's siblings in one statement.
+    assert small == large == 4, sql_statements.statements[-large:]

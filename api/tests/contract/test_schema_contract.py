@@ -15,6 +15,7 @@ from graphql import (
     parse,
 )
 from graphql.language import (
+    EnumTypeDefinitionNode,
     ObjectTypeDefinitionNode,
     ObjectTypeExtensionNode,
     UnionTypeDefinitionNode,
@@ -27,6 +28,8 @@ from parley.graphql.schema import schema_sdl
 CONTRACT = Path(__file__).resolve().parents[4] / "shared" / "contract" / "schema.graphql"
 # Durable replies (v2): lists only what is new or changed, so it is read as a fragment of SDL.
 REPLIES_CONTRACT = CONTRACT.with_name("replies.graphql")
+# Conversation trees (v2): a fragment too.
+BRANCHES_CONTRACT = CONTRACT.with_name("branches.graphql")
 
 
 def test_committed_schema_graphql_matches_the_code() -> None:
@@ -80,13 +83,16 @@ def _promised_fragment(sdl: str) -> dict[str, str]:
         elif isinstance(node, UnionTypeDefinitionNode):
             members = sorted(t.name.value for t in node.types or ())
             out[node.name.value] = "union " + " | ".join(members)
+        elif isinstance(node, EnumTypeDefinitionNode):
+            for value in node.values or ():
+                out[f"{node.name.value}.{value.name.value}"] = "enum value"
     return out
 
 
-def _replies_check() -> tuple[dict[str, str], dict[str, object]]:
+def _fragment_check(contract: Path) -> tuple[dict[str, str], dict[str, object]]:
     # Both sides read the same way, from their SDL text (defaults as written).
     ours = _promised_fragment(schema_sdl())
-    promised = _promised_fragment(REPLIES_CONTRACT.read_text())
+    promised = _promised_fragment(contract.read_text())
     missing = {k: v for k, v in promised.items() if k not in ours}
     different: dict[str, object] = {
         k: (v, ours[k]) for k, v in promised.items() if k in ours and ours[k] != v
@@ -98,6 +104,32 @@ def _replies_check() -> tuple[dict[str, str], dict[str, object]]:
     not REPLIES_CONTRACT.exists(), reason="the shared contract is not beside this clone"
 )
 def test_schema_offers_the_durable_replies_contract() -> None:
-    missing, different = _replies_check()
+    missing, different = _fragment_check(REPLIES_CONTRACT)
     assert not missing, f"missing from the schema: {missing}"
     assert not different, f"different from replies.graphql (contract, ours): {different}"
+
+
+@pytest.mark.skipif(
+    not BRANCHES_CONTRACT.exists(), reason="the shared contract is not beside this clone"
+)
+def test_schema_offers_the_conversation_trees_contract() -> None:
+    missing, different = _fragment_check(BRANCHES_CONTRACT)
+    assert not missing, f"missing from the schema: {missing}"
+    assert not different, f"different from branches.graphql (contract, ours): {different}"
+
+
+def test_the_fragment_reader_sees_what_branches_promise() -> None:
+    # Guards the check above against reading nothing: each kind of promise is found.
+    promised = _promised_fragment(
+        "type Message { siblingIndex: Int! }\n"
+        "type Subscription { regenerateReply(messageId: ID!, clientRequestId: String = null):"
+        " ReplyEvent! }\nenum ExportFormat { MARKDOWN JSON }"
+    )
+    assert promised == {
+        "Message.siblingIndex": "Int!",
+        "Subscription.regenerateReply": "ReplyEvent!",
+        "Subscription.regenerateReply(messageId)": "ID! = ",
+        "Subscription.regenerateReply(clientRequestId)": "String = null",
+        "ExportFormat.MARKDOWN": "enum value",
+        "ExportFormat.JSON": "enum value",
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -121,3 +122,57 @@ async def test_generation_facts_move_from_json_to_columns_and_back(
     assert back is not None
     assert back["tokens_used"] == 16
     assert json.loads(back["metadata"]) == metadata
+
+
+async def test_every_conversation_becomes_a_chain_ending_at_its_last_message(
+    db: asyncpg.Connection,
+) -> None:
+    migrate("0005")
+    user_id = await _add_user(db, "tree@example.com")
+    chatty, empty = uuid.uuid4(), uuid.uuid4()
+    for conversation_id in (chatty, empty):
+        await db.execute(
+            "INSERT INTO conversations (id, user_id, ai_provider, ai_model)"
+            " VALUES ($1, $2, 'DEMO', 'demo-1')",
+            conversation_id,
+            user_id,
+        )
+    # Written out of order, two with the same instant: the chain follows (created_at, id).
+    same = "2026-01-01T00:00:02Z"
+    ids = sorted(uuid.uuid4() for _ in range(2))
+    rows = [
+        (uuid.uuid4(), "USER", "2026-01-01T00:00:03Z"),
+        (uuid.uuid4(), "USER", "2026-01-01T00:00:00Z"),
+        (ids[1], "ASSISTANT", same),
+        (ids[0], "USER", same),
+        (uuid.uuid4(), "ASSISTANT", "2026-01-01T00:00:01Z"),
+    ]
+    for message_id, role, at in rows:
+        await db.execute(
+            "INSERT INTO messages (id, conversation_id, role, content, status, created_at)"
+            " VALUES ($1, $2, $3, 'text', 'COMPLETE', $4::timestamptz)",
+            message_id,
+            chatty,
+            role,
+            dt.datetime.fromisoformat(at),
+        )
+    migrate("head")
+
+    chain = [rows[1][0], rows[4][0], ids[0], ids[1], rows[0][0]]
+    stored = {
+        r["id"]: r
+        for r in await db.fetch(
+            "SELECT id, parent_id, depth FROM messages WHERE conversation_id = $1", chatty
+        )
+    }
+    assert len(stored) == 5  # nothing lost
+    assert [stored[m]["parent_id"] for m in chain] == [None, *chain[:-1]]
+    assert [stored[m]["depth"] for m in chain] == [1, 2, 3, 4, 5]
+    current = {
+        r["id"]: r["current_message_id"]
+        for r in await db.fetch("SELECT id, current_message_id FROM conversations")
+    }
+    assert current == {chatty: chain[-1], empty: None}
+
+    downgrade("0005")
+    assert await db.fetchval("SELECT count(*) FROM messages") == 5
