@@ -129,40 +129,43 @@ export function MessageToolbar({
           onSelect={actions.selectVersion}
         />
       )}
-      {settled && <CopyButton content={message.content} />}
-      {isUser && actions.startEdit && (
-        <Button
-          variant="ghost"
-          size="icon-sm"
-          aria-label="Edit message"
-          disabled={actions.busy}
-          onClick={() => actions.startEdit?.(message.id)}
-        >
-          <Pencil aria-hidden />
-        </Button>
-      )}
-      {!isUser && settled && actions.regenerate && (
-        <Button
-          variant="ghost"
-          size="icon-sm"
-          aria-label="Regenerate"
-          disabled={actions.busy}
-          onClick={() => actions.regenerate?.(message.id)}
-        >
-          <RefreshCw aria-hidden />
-        </Button>
-      )}
-      {settled && actions.fork && (
-        <Button
-          variant="ghost"
-          size="icon-sm"
-          aria-label="Branch in new chat"
-          disabled={actions.busy}
-          onClick={() => actions.fork?.(message.id)}
-        >
-          <GitBranch aria-hidden />
-        </Button>
-      )}
+      {/* Always shown on touch screens; with a mouse, on hover or keyboard focus. */}
+      <div className="flex items-center gap-0.5 transition-opacity md:opacity-0 md:group-focus-within/message:opacity-100 md:group-hover/message:opacity-100">
+        {settled && <CopyButton content={message.content} />}
+        {isUser && actions.startEdit && (
+          <Button
+            variant="ghost"
+            size="icon-sm"
+            aria-label="Edit message"
+            disabled={actions.busy}
+            onClick={() => actions.startEdit?.(message.id)}
+          >
+            <Pencil aria-hidden />
+          </Button>
+        )}
+        {!isUser && settled && actions.regenerate && (
+          <Button
+            variant="ghost"
+            size="icon-sm"
+            aria-label="Regenerate"
+            disabled={actions.busy}
+            onClick={() => actions.regenerate?.(message.id)}
+          >
+            <RefreshCw aria-hidden />
+          </Button>
+        )}
+        {settled && actions.fork && (
+          <Button
+            variant="ghost"
+            size="icon-sm"
+            aria-label="Branch in new chat"
+            disabled={actions.busy}
+            onClick={() => actions.fork?.(message.id)}
+          >
+            <GitBranch aria-hidden />
+          </Button>
+        )}
+      </div>
     </div>
   );
 }
