@@ -5,9 +5,7 @@ test.beforeEach(async ({ page }) => {
   await register(page);
 });
 
-test("new chat streams a markdown reply in pieces, and history survives a reload", async ({
-  page,
-}) => {
+test("new chat gets a streamed markdown reply, and history survives a reload", async ({ page }) => {
   await newChat(page, { title: "Streaming test" });
   await expect(conversations(page).getByRole("link", { name: "Streaming test" })).toBeVisible();
 
@@ -18,15 +16,12 @@ test("new chat streams a markdown reply in pieces, and history survives a reload
 
   const reply = assistantMessages(page).last();
   await expect(reply.getByRole("heading", { name: "Hello from the demo provider" })).toBeVisible();
-  // Still streaming: the Stop button is up and only part of the reply is there.
-  await expect(page.getByRole("button", { name: "Stop", exact: true })).toBeVisible();
-  const partial = (await reply.innerText()).length;
-
+  // A demo reply takes about 2 s, too short to catch mid-stream on a busy machine: the
+  // Stop test below sees a slow reply in pieces.
   await expect(page.getByRole("button", { name: "Send", exact: true })).toBeVisible({
     timeout: 15_000,
   });
   await expect(reply).toContainText("DEFAULT_AI_PROVIDER");
-  expect((await reply.innerText()).length).toBeGreaterThan(partial);
   // The list followed the stream down to its last line.
   await expect(reply.getByText(/is the one it preselects/)).toBeInViewport();
 
@@ -56,7 +51,9 @@ test("Stop stops the reply on the server and keeps the partial reply", async ({ 
   await newChat(page, { title: "Halting test", provider: "GEMINI" });
   await send(page, "Say something long");
   const reply = assistantMessages(page).last();
+  // In pieces: the start is shown while the rest is still to come.
   await expect(reply).toContainText("Slow reply starts.");
+  await expect(reply).not.toContainText("slow reply ends.");
   await page.getByRole("button", { name: "Stop", exact: true }).click();
 
   await expect(page.getByRole("button", { name: "Send", exact: true })).toBeVisible();
