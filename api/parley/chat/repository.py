@@ -232,7 +232,9 @@ async def show_newest_beneath(
     stored: Conversation | None = await db.scalar(
         update(Conversation)
         .where(Conversation.id == conversation_id)
-        .values(current_message_id=newest, updated_at=func.now())
+        # Showing another version is navigation, not news: the list order stays (the
+        # column's onupdate would move the conversation to the top).
+        .values(current_message_id=newest, updated_at=Conversation.updated_at)
         .returning(Conversation)
         .execution_options(populate_existing=True)
     )
@@ -247,7 +249,8 @@ async def rename_if_titled(
     owner: uuid.UUID | None = await db.scalar(
         update(Conversation)
         .where(Conversation.id == conversation_id, Conversation.title == expected)
-        .values(title=title)
+        # The reply that asked for it already moved the conversation up the list.
+        .values(title=title, updated_at=Conversation.updated_at)
         .returning(Conversation.user_id)
     )
     return owner

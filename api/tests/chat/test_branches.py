@@ -40,7 +40,7 @@ async def signed_in(server: LiveServer, client: GraphQLClient) -> AsyncIterator[
 
 
 async def test_an_edit_is_a_sibling_made_current_and_select_branch_flips_back(
-    client: GraphQLClient, signed_in: tuple[Socket, str]
+    server: LiveServer, client: GraphQLClient, signed_in: tuple[Socket, str]
 ) -> None:
     socket, token = signed_in
     cid = (await create_conversation(client, token))["id"]
@@ -58,8 +58,14 @@ async def test_an_edit_is_a_sibling_made_current_and_select_branch_flips_back(
     assert edited["lastMessage"]["id"] == a2b
 
     # "Previous version": the first version and its answer come back.
+    await server.app.state.replies.chat.titles.drain(5)
+    listed = (await client(LIST, token=token)).data["conversations"]["edges"][0]["node"]
     selected = await client(SELECT, {"id": q2}, token=token)
     assert selected.data["selectBranch"]["currentMessageId"] == a2
+    # Navigation keeps the list's order; the list shows the branch now shown.
+    relisted = (await client(LIST, token=token)).data["conversations"]["edges"][0]["node"]
+    assert relisted["updatedAt"] == listed["updatedAt"]
+    assert (relisted["messageCount"], relisted["lastMessage"]["id"]) == (4, a2)
     back = await tree(client, token, cid)
     assert [m["id"] for m in shown(back)] == [q1, a1, q2, a2]
     assert shown(back)[2]["siblingIndex"] == 1

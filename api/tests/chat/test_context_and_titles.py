@@ -16,6 +16,7 @@ from tests.chat.branches import EDIT, tree, turn
 from tests.chat.documents import UPDATE, create_conversation, send, title_after
 from tests.chat.reply_streams import events_until_final, next_event
 from tests.fakes.provider_server import ErrorReply, FakeProviderServer, Hang, Reply
+from tests.support.events import wait_for_listeners
 from tests.support.graphql import GraphQLClient, Socket
 from tests.support.servers import LiveServer, make_settings
 
@@ -172,3 +173,31 @@ async def test_an_edit_of_a_first_message_asks_no_new_title(
         assert (await tree(client, token, cid))["title"] == "Original question here"
     finally:
         await socket.close()
+
+
+async def test_the_models_title_reaches_open_tabs(
+    titled_by_provider: tuple[LiveServer, GraphQLClient], fake_provider: FakeProviderServer
+) -> None:
+    live, client = titled_by_provider
+    registered = await client.register()
+    token, user_id = registered["accessToken"], registered["user"]["id"]
+    cid = (await create_conversation(client, token, aiProvider="OPENAI"))["id"]
+    tab = await Socket.open(live.ws_url, token=token)
+    await tab.ack()
+    try:
+        op = await tab.subscribe(
+            "subscription { conversationEvents { __typename"
+            " ... on ConversationChanged { conversation { id title } } } }"
+        )
+        await wait_for_listeners(live.state.redis, user_id, 1)
+        fake_provider.script(Reply("An answer."), Reply("Model title"))
+        await send(client, token, cid, "A question")
+        titles = []
+        while "Model title" not in titles:
+            event = await next_event(tab, op)
+            if event["__typename"] == "ConversationChanged":
+                assert event["conversation"]["id"] == cid
+                titles.append(event["conversation"]["title"])
+        assert titles[0] == "A question"  # the first message's, at once
+    finally:
+        await tab.close()
