@@ -1,5 +1,24 @@
-import { expect, test } from "@playwright/test";
-import { assistantMessages, conversations, newChat, register, send, userMessages } from "./helpers";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { assistantMessages, conversations, newUser, register, send, userMessages } from "./helpers";
+
+const API_URL = `http://127.0.0.1:${process.env.E2E_API_PORT || 8200}/graphql`;
+
+async function gql<T>(
+  request: APIRequestContext,
+  query: string,
+  variables: object,
+  token?: string,
+) {
+  const response = await request.post(API_URL, {
+    data: { query, variables },
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  const body = (await response.json()) as { data: T; errors?: unknown };
+  expect(body.errors).toBeUndefined();
+  return body.data;
+}
 
 test("the chat page opens on a ready composer; the first send makes the chat", async ({ page }) => {
   await register(page);
@@ -46,15 +65,79 @@ test("the chat page opens on a ready composer; the first send makes the chat", a
   await expect(assistantMessages(page)).toHaveCount(1);
 });
 
-test("the sidebar groups conversations by day", async ({ page }) => {
-  await register(page);
-  await newChat(page, { title: "Made today" });
-  const today = conversations(page).getByRole("listitem", { name: "Today" });
-  await expect(today.getByRole("heading", { name: "Today" })).toBeVisible();
-  await expect(today.getByRole("link", { name: "Made today" })).toBeVisible();
-  // Nothing older yet: no empty sections.
-  await expect(conversations(page).getByRole("heading", { name: "Yesterday" })).toHaveCount(0);
-  await expect(conversations(page).getByRole("heading", { name: "Older" })).toHaveCount(0);
+/** Moves conversations back in time in the e2e database (the API never would). */
+function backdate(email: string, days: Record<string, number>) {
+  const script = `
+import asyncio, json, os, sys
+import asyncpg
+
+async def main():
+    connection = await asyncpg.connect(os.environ["E2E_DATABASE_URL"])
+    for title, days in json.loads(sys.argv[2]).items():
+        await connection.execute(
+            "UPDATE conversations SET updated_at = now() - make_interval(days => $1)"
+            " WHERE title = $2 AND user_id = (SELECT id FROM users WHERE email = $3)",
+            days, title, sys.argv[1],
+        )
+    await connection.close()
+
+asyncio.run(main())
+`;
+  execFileSync("uv", ["run", "--frozen", "python", "-c", script, email, JSON.stringify(days)], {
+    cwd: fileURLToPath(new URL("../../api/", import.meta.url)),
+    env: {
+      ...process.env,
+      E2E_DATABASE_URL:
+        process.env.E2E_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/parley_e2e",
+    },
+  });
+}
+
+test("the sidebar groups conversations as Today, Yesterday, Previous 7 days, Older", async ({
+  page,
+  request,
+}) => {
+  const user = newUser();
+  const { register: registered } = await gql<{ register: { accessToken: string } }>(
+    request,
+    "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }",
+    { i: user },
+  );
+  const titles = ["Long ago", "Last week", "From yesterday", "Fresh"];
+  for (const title of titles) {
+    await gql(
+      request,
+      "mutation($t: String!) { createConversation(input: { title: $t, aiProvider: DEMO }) { id } }",
+      { t: title },
+      registered.accessToken,
+    );
+  }
+  backdate(user.email, { "From yesterday": 1, "Last week": 3, "Long ago": 30 });
+
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard\/chat$/);
+
+  const nav = conversations(page);
+  const sections = nav.getByRole("heading", { level: 3 });
+  await expect(sections).toHaveText(["Today", "Yesterday", "Previous 7 days", "Older"]);
+  const section = (name: string) => nav.getByRole("listitem", { name, exact: true });
+  await expect(section("Today").getByRole("link")).toHaveText(["Fresh"]);
+  await expect(section("Yesterday").getByRole("link")).toHaveText(["From yesterday"]);
+  await expect(section("Previous 7 days").getByRole("link")).toHaveText(["Last week"]);
+  await expect(section("Older").getByRole("link")).toHaveText(["Long ago"]);
+
+  // Written to today, an old chat moves up into Today.
+  await nav.getByRole("link", { name: "Long ago" }).click();
+  await send(page, "Back again");
+  // (Its title may change: the model names a chat after its first reply.)
+  const today = section("Today").getByRole("link");
+  await expect(today).toHaveCount(2);
+  await expect(today.first()).toHaveAttribute("aria-current", "page");
+  await expect(today.nth(1)).toHaveText("Fresh");
+  await expect(sections).toHaveText(["Today", "Yesterday", "Previous 7 days"]);
 });
 
 test("the landing page says what Parley is and sends a signed-in user to their chats", async ({
