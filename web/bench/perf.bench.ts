@@ -239,8 +239,10 @@ test("long tasks: scrolling 1,000 messages, and streaming a reply", async ({ pag
 
   // Stream a reply at the end of the long conversation.
   await resetLongTasks(page);
-  await page.getByRole("textbox", { name: "Message" }).fill("One more, streamed please");
-  await page.getByRole("textbox", { name: "Message" }).press("Enter");
+  await page
+    .getByRole("textbox", { name: "Message", exact: true })
+    .fill("One more, streamed please");
+  await page.getByRole("textbox", { name: "Message", exact: true }).press("Enter");
   await expect(page.getByRole("button", { name: "Stop", exact: true })).toBeVisible();
   await expect(page.getByRole("button", { name: "Send", exact: true })).toBeVisible({
     timeout: 30_000,

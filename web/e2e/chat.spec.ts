@@ -13,9 +13,7 @@ test.beforeEach(async ({ page }) => {
   await register(page);
 });
 
-test("new chat streams a markdown reply in pieces, and history survives a reload", async ({
-  page,
-}) => {
+test("new chat gets a streamed markdown reply, and history survives a reload", async ({ page }) => {
   await newChat(page, { title: "Streaming test" });
   await expect(conversations(page).getByRole("link", { name: "Streaming test" })).toBeVisible();
 
@@ -23,7 +21,7 @@ test("new chat streams a markdown reply in pieces, and history survives a reload
   await send(page, "Show me **markdown** please");
   // The user's message shows at once; the composer is cleared.
   await expect(userMessages(page).last()).toContainText("Show me **markdown** please");
-  await expect(page.getByLabel("Message")).toHaveValue("");
+  await expect(page.getByLabel("Message", { exact: true })).toHaveValue("");
 
   const reply = assistantMessages(page).last();
   await expect(reply.getByRole("heading", { name: "Hello from the demo provider" })).toBeVisible();
@@ -60,12 +58,14 @@ test("new chat streams a markdown reply in pieces, and history survives a reload
 });
 
 test("Stop stops the reply on the server and keeps the partial reply", async ({ page }) => {
-  // The GEMINI provider here is the slow fake (~15 s a reply, e2e/servers/slow-provider.sh):
-  // the demo's two seconds can run out before Stop is pressed on a busy machine.
+  // The slow provider (GEMINI here, about 15 s a reply): Stop lands mid-reply however busy
+  // the machine is.
   await newChat(page, { title: "Halting test", provider: "GEMINI" });
   await send(page, "Say something long");
   const reply = assistantMessages(page).last();
+  // In pieces: the start is shown while the rest is still to come.
   await expect(reply).toContainText("Slow reply starts.");
+  await expect(reply).not.toContainText("slow reply ends.");
   await page.getByRole("button", { name: "Stop", exact: true }).click();
 
   await expect(page.getByRole("button", { name: "Send", exact: true })).toBeVisible();
@@ -83,7 +83,7 @@ test("Stop stops the reply on the server and keeps the partial reply", async ({ 
 test("Shift+Enter adds a newline, and a failing provider offers Retry", async ({ page }) => {
   // OpenAI points at a closed port in the e2e API: every reply fails.
   await newChat(page, { title: "Failing provider", provider: "OPENAI" });
-  const box = page.getByLabel("Message");
+  const box = page.getByLabel("Message", { exact: true });
   await box.fill("line one");
   await box.press("Shift+Enter");
   await box.pressSequentially("line two");
@@ -130,15 +130,4 @@ test("rename inline and delete with confirmation", async ({ page }) => {
   await confirm.getByRole("button", { name: "Delete" }).click();
   await expect(conversations(page).getByRole("link", { name: "New title" })).toBeHidden();
   await expect(page).toHaveURL(/\/dashboard\/chat$/);
-});
-
-test("a chat started without a title is named by its first message", async ({ page }) => {
-  await newChat(page, { title: "" });
-  await send(page, "Name this chat after me");
-  await expect(
-    conversations(page).getByRole("link", { name: "Name this chat after me" }),
-  ).toBeVisible();
-  await expect(
-    page.getByRole("heading", { level: 1, name: "Name this chat after me" }),
-  ).toBeVisible();
 });

@@ -23,6 +23,18 @@ export async function register(page: Page, user = newUser()) {
   return user;
 }
 
+/**
+ * "New chat" opens the type-first page; a title and a system prompt are set in the dialog
+ * behind its "Title and system prompt" button.
+ */
+export async function openChatOptions(page: Page) {
+  await page.getByRole("button", { name: "New chat", exact: true }).click();
+  await expect(page).toHaveURL(/\/dashboard\/chat$/);
+  await page.getByRole("button", { name: "Title and system prompt" }).click();
+  return page.getByRole("dialog", { name: "New chat", exact: true });
+}
+
+/** A chat made through the options dialog (so it has a title before its first message). */
 export async function newChat(
   page: Page,
   {
@@ -31,8 +43,7 @@ export async function newChat(
     systemPrompt,
   }: { title: string; provider?: string; systemPrompt?: string },
 ) {
-  await page.getByRole("button", { name: "New chat" }).click();
-  const dialog = page.getByRole("dialog", { name: "New chat" });
+  const dialog = await openChatOptions(page);
   await dialog.getByLabel("Title").fill(title);
   await dialog.getByLabel("Provider").selectOption(provider);
   if (systemPrompt) await dialog.getByLabel("System prompt").fill(systemPrompt);
@@ -60,8 +71,8 @@ export function userMessages(page: Page) {
 }
 
 export async function send(page: Page, text: string) {
-  await page.getByLabel("Message").fill(text);
-  await page.getByLabel("Message").press("Enter");
+  await page.getByLabel("Message", { exact: true }).fill(text);
+  await page.getByLabel("Message", { exact: true }).press("Enter");
 }
 
 const API_PORT = Number(process.env.E2E_API_PORT || 8200);

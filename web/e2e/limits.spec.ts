@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { register } from "./helpers";
+import { openChatOptions, register } from "./helpers";
 
 // The e2e API runs with TITLE_MAX_CHARS=60 (e2e/servers/api.sh), not the default 200: a form
 // that wrote its own number would let this title through.
@@ -9,8 +9,7 @@ test("the new-chat form refuses a title over the API's served limit, with its nu
   page,
 }) => {
   await register(page);
-  await page.getByRole("button", { name: "New chat" }).click();
-  const dialog = page.getByRole("dialog", { name: "New chat" });
+  const dialog = await openChatOptions(page);
   const title = dialog.getByLabel("Title");
   await title.fill("x".repeat(TITLE_MAX_CHARS + 1));
   await dialog.getByRole("button", { name: "Start chat" }).click();

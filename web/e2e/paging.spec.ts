@@ -22,7 +22,7 @@ test("the sidebar and the message list load more pages as you scroll", async ({
   page,
   request,
 }) => {
-  // Seeding waits for 30 demo replies (about 15 s on two busy cores).
+  // Seeding waits for 30 replies of the fake provider, one after another.
   test.setTimeout(60_000);
   // Seed through the API directly: 35 conversations (sidebar pages hold 30) and, in the
   // newest, 30 exchanges = 60 messages (message pages hold 50).
@@ -35,24 +35,23 @@ test("the sidebar and the message list load more pages as you scroll", async ({
   const token = register.accessToken;
   let lastId = "";
   for (let n = 1; n <= 35; n++) {
+    // The fake provider (standing in for Anthropic) answers in a quarter of a second.
     const data = await gql<{ createConversation: { id: string } }>(
       request,
-      "mutation($t: String!) { createConversation(input: { title: $t, aiProvider: DEMO }) { id } }",
+      "mutation($t: String!) { createConversation(input: { title: $t, aiProvider: ANTHROPIC }) { id } }",
       { t: `Seeded ${n}` },
       token,
     );
     lastId = data.createConversation.id;
   }
-  for (let batch = 0; batch < 30; batch += 5) {
-    await Promise.all(
-      [1, 2, 3, 4, 5].map((i) =>
-        gql(
-          request,
-          "mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, content: $t) { userMessage { id } } }",
-          { c: lastId, t: `Question ${batch + i}` },
-          token,
-        ),
-      ),
+  // One after another: each message follows the one before (sent at once, they would all
+  // follow the same message, as versions of one turn).
+  for (let n = 1; n <= 30; n++) {
+    await gql(
+      request,
+      "mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, content: $t) { userMessage { id } } }",
+      { c: lastId, t: `Question ${n}` },
+      token,
     );
   }
 

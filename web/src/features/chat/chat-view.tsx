@@ -2,15 +2,22 @@
 
 import { AlertCircle, RotateCcw } from "lucide-react";
 import Link from "next/link";
-import { useMemo } from "react";
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { useClient } from "urql";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
+import { ForkConversationDocument, SelectBranchDocument } from "@/gql/graphql";
+import { apiError } from "@/lib/urql/errors";
 import { useInputLimits } from "@/lib/forms/input-limits";
 import { Composer } from "./composer";
+import { ExportMenu } from "./export-menu";
+import { MessageActionsContext, type MessageActions } from "./message-actions";
+import { takeFirstPrompt } from "./first-prompt";
 import { MessageList } from "./message-list";
 import { useLiveReplies } from "./live-replies";
-import { shownMessages } from "./live-reply";
+import { shownMessages, type ChatMessage } from "./live-reply";
 import { useConversation } from "./use-conversation";
 import { useReply } from "./use-reply";
 
@@ -25,20 +32,95 @@ const STREAM_ANNOUNCEMENT: Record<StreamStatus, string> = {
 };
 
 export function ChatView({ conversationId }: { conversationId: string }) {
-  const { conversation, messages, status, hasOlder, loadingOlder, loadOlder } =
+  const { conversation, messages, status, hasOlder, loadingOlder, loadOlder, resetPaging } =
     useConversation(conversationId);
   // A reply runs in this conversation (started here, in another tab or on another device)
   // while its last message is STREAMING.
   const last = conversation?.lastMessage;
   const runningId = last?.status === "STREAMING" ? last.id : null;
-  const { pending, error, send, stop, retry } = useReply(conversationId, runningId);
+  const { pending, error, send, regenerate, stop, retry } = useReply(conversationId, runningId);
+  const client = useClient();
+  const router = useRouter();
+  const [editingId, setEditingId] = useState<string | null>(null);
+  // Changing branch or forking: no other action until the API has answered.
+  const [working, setWorking] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
   const limits = useInputLimits();
+  // A chat started on the type-first page: its first message is sent here, once it loaded.
+  useEffect(() => {
+    if (status !== "ready") return;
+    const first = takeFirstPrompt(conversationId);
+    if (first) send(first);
+  }, [status, conversationId, send]);
   const live = useLiveReplies((s) => s.replies);
   const shown = useMemo(() => shownMessages(messages, live, pending), [messages, live, pending]);
   // A prompt that failed to send waits for Retry (or a new message), not for Stop.
   const busy = (pending !== null && !error) || runningId !== null;
   const runningText = runningId ? (live[runningId]?.content ?? "") : "";
   const typing = busy && !runningText;
+  const locked = busy || working || status !== "ready";
+
+  const selectVersion = useCallback(
+    async (messageId: string) => {
+      setWorking(true);
+      setActionError(null);
+      setEditingId(null);
+      resetPaging();
+      // The cache drops this conversation's messages and the list fetches the branch.
+      const result = await client.mutation(SelectBranchDocument, { messageId }).toPromise();
+      setWorking(false);
+      if (result.error) setActionError(apiError(result.error, "Could not switch version.").message);
+    },
+    [client, resetPaging],
+  );
+
+  const fork = useCallback(
+    async (messageId: string) => {
+      setWorking(true);
+      setActionError(null);
+      const result = await client.mutation(ForkConversationDocument, { messageId }).toPromise();
+      const forked = result.data?.forkConversation;
+      if (!forked) {
+        setWorking(false);
+        setActionError(
+          result.error
+            ? apiError(result.error, "Could not branch the chat.").message
+            : "Could not branch the chat.",
+        );
+        return;
+      }
+      router.push(`/dashboard/chat/${forked.id}`);
+    },
+    [client, router],
+  );
+
+  const actions = useMemo<MessageActions>(
+    () => ({
+      busy: locked,
+      editingId,
+      startEdit: (messageId) => setEditingId(messageId),
+      cancelEdit: () => setEditingId(null),
+      submitEdit: (message: ChatMessage, content: string) => {
+        setEditingId(null);
+        if (content === message.content) return;
+        // A new version of the message: its parent's next turn (null: a new first message).
+        send(content, message.parentId);
+      },
+      regenerate: (messageId) => {
+        setEditingId(null);
+        regenerate(messageId);
+      },
+      selectVersion: (messageId) => void selectVersion(messageId),
+      fork: (messageId) => void fork(messageId),
+    }),
+    [locked, editingId, send, regenerate, selectVersion, fork],
+  );
+
+  const lastUserMessage = useMemo(
+    () => shown.findLast((message) => message.role === "USER" && !message.pending),
+    [shown],
+  );
+
   let streamStatus: StreamStatus = "idle";
   if (error) streamStatus = "error";
   else if (runningId) streamStatus = "streaming";
@@ -60,12 +142,21 @@ export function ChatView({ conversationId }: { conversationId: string }) {
     <div className="flex h-full min-h-0 flex-col">
       <div className="border-b px-4 py-2 sm:px-6">
         {conversation ? (
-          <>
-            <h1 className="truncate font-medium">{conversation.title}</h1>
-            <p className="truncate text-xs text-muted-foreground">
-              {conversation.aiProvider} · {conversation.aiModel}
-            </p>
-          </>
+          <div className="flex items-center gap-2">
+            <div className="min-w-0 flex-1">
+              <h1 className="truncate font-medium">{conversation.title}</h1>
+              <p className="truncate text-xs text-muted-foreground">
+                {conversation.aiProvider} · {conversation.aiModel}
+              </p>
+            </div>
+            {messages.length > 0 && (
+              <ExportMenu
+                conversationId={conversationId}
+                title={conversation.title}
+                onError={setActionError}
+              />
+            )}
+          </div>
         ) : (
           <div className="grid gap-1.5 py-0.5">
             <Skeleton className="h-4 w-40" />
@@ -84,13 +175,24 @@ export function ChatView({ conversationId }: { conversationId: string }) {
           </Alert>
         </div>
       ) : (
-        <MessageList
-          messages={shown}
-          typing={typing}
-          hasOlder={hasOlder}
-          loadingOlder={loadingOlder}
-          onLoadOlder={loadOlder}
-        />
+        <MessageActionsContext value={actions}>
+          <MessageList
+            messages={shown}
+            typing={typing}
+            hasOlder={hasOlder}
+            loadingOlder={loadingOlder}
+            onLoadOlder={loadOlder}
+          />
+        </MessageActionsContext>
+      )}
+
+      {actionError && (
+        <div className="px-3 pb-2 sm:px-6">
+          <Alert variant="destructive">
+            <AlertCircle />
+            <AlertDescription>{actionError}</AlertDescription>
+          </Alert>
+        </div>
       )}
 
       {error && (
@@ -120,6 +222,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
         busy={busy}
         disabled={status !== "ready"}
         maxChars={limits?.messageMaxChars}
+        onEditLast={lastUserMessage && !locked ? () => setEditingId(lastUserMessage.id) : undefined}
       />
     </div>
   );

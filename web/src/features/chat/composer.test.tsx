@@ -1,4 +1,4 @@
-import { render, screen } from "@testing-library/react";
+import { act, render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { Composer } from "./composer";
@@ -16,6 +16,28 @@ describe("Composer", () => {
     await userEvent.type(box, "  {Enter}");
     expect(onSend).toHaveBeenCalledExactlyOnceWith("line one\nline two");
     expect(box).toHaveValue("");
+  });
+
+  it("Up arrow in an empty box edits the last message; with text it moves the caret", async () => {
+    const onEditLast = vi.fn();
+    render(<Composer onSend={vi.fn()} onStop={vi.fn()} busy={false} onEditLast={onEditLast} />);
+    const box = screen.getByRole("textbox", { name: "Message" });
+    await userEvent.type(box, "draft{ArrowUp}");
+    expect(onEditLast).not.toHaveBeenCalled();
+    await userEvent.clear(box);
+    await userEvent.type(box, "{ArrowUp}");
+    expect(onEditLast).toHaveBeenCalledOnce();
+  });
+
+  it("puts the message back when sending it failed", async () => {
+    let fail: (sent: boolean) => void = () => undefined;
+    const onSend = vi.fn(() => new Promise<boolean>((resolve) => (fail = resolve)));
+    render(<Composer onSend={onSend} onStop={vi.fn()} busy={false} />);
+    const box = screen.getByRole("textbox", { name: "Message" });
+    await userEvent.type(box, "keep me{Enter}");
+    expect(box).toHaveValue("");
+    act(() => fail(false));
+    await waitFor(() => expect(box).toHaveValue("keep me"));
   });
 
   it("disables Send for an empty message", () => {

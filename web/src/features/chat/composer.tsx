@@ -5,6 +5,7 @@ import { useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/textarea";
 import { charCount } from "@/lib/forms/text-rules";
+import { cn } from "@/lib/utils";
 
 export function Composer({
   onSend,
@@ -12,8 +13,12 @@ export function Composer({
   busy,
   disabled = false,
   maxChars,
+  onEditLast,
+  autoFocus = false,
+  className,
 }: {
-  onSend: (content: string) => void;
+  /** A promise of false (not sent after all) puts the message back, if the box is empty. */
+  onSend: (content: string) => void | Promise<boolean>;
   onStop: () => void;
   /** A reply is being generated: Send turns into Stop. */
   busy: boolean;
@@ -21,6 +26,10 @@ export function Composer({
   disabled?: boolean;
   /** The API's limit (inputLimits): longer messages are held back here, with a note. */
   maxChars?: number;
+  /** Up arrow in an empty composer: edit the last message you sent. */
+  onEditLast?: () => void;
+  autoFocus?: boolean;
+  className?: string;
 }) {
   const [value, setValue] = useState("");
   const ref = useRef<HTMLTextAreaElement>(null);
@@ -30,14 +39,17 @@ export function Composer({
   const submit = () => {
     const content = value.trim();
     if (!content || busy || disabled || tooLong) return;
-    onSend(content);
+    const sent = onSend(content);
     setValue("");
+    void sent?.then((ok) => {
+      if (!ok) setValue((current) => current || content);
+    });
     ref.current?.focus();
   };
 
   return (
     <form
-      className="border-t bg-background p-3 sm:px-6"
+      className={cn("border-t bg-background p-3 sm:px-6", className)}
       onSubmit={(event) => {
         event.preventDefault();
         submit();
@@ -51,6 +63,7 @@ export function Composer({
           aria-describedby={tooLong ? noteId : undefined}
           placeholder="Message Parley (Enter to send, Shift+Enter for a new line)"
           rows={1}
+          autoFocus={autoFocus}
           value={value}
           onChange={(event) => setValue(event.target.value)}
           onKeyDown={(event) => {
@@ -58,6 +71,9 @@ export function Composer({
             if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
               event.preventDefault();
               submit();
+            } else if (event.key === "ArrowUp" && !value && onEditLast) {
+              event.preventDefault();
+              onEditLast();
             }
           }}
           className="field-sizing-content max-h-48 min-h-10 resize-none"

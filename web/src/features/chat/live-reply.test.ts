@@ -19,6 +19,9 @@ function message(id: string, fields: Partial<MessageFieldsFragment> = {}): Messa
     status: "COMPLETE",
     generation: null,
     createdAt: "2026-01-01T00:00:00Z",
+    parentId: null,
+    siblingIds: [id],
+    siblingIndex: 1,
     ...fields,
   };
 }
@@ -34,6 +37,7 @@ const started: ReplyEvent = {
     aiProvider: "DEMO",
     aiModel: "demo-1",
     updatedAt: "2026-01-01T00:00:00Z",
+    currentMessageId: "a1",
   },
 };
 const delta = (seq: number, text: string): ReplyEvent => ({
@@ -128,5 +132,35 @@ describe("shownMessages", () => {
     const shown = shownMessages(stored, {}, pending);
     expect(shown.map((m) => m.id)).toEqual(["u1", "a1", "p1"]);
     expect(shown[2]).toMatchObject({ role: "USER", pending: true, content: "Next" });
+  });
+});
+
+describe("shownMessages with an edit in flight", () => {
+  const stored = [
+    message("u1", { role: "USER", content: "one" }),
+    message("a1", { content: "reply one" }),
+    message("u2", { role: "USER", content: "two" }),
+    message("a2", { content: "reply two" }),
+  ];
+  const prompt = { tempId: "p1", conversationId: "c1", content: "two, again", createdAt: "x" };
+
+  it("shows the branch up to the edited message's parent, then the new version", () => {
+    const shown = shownMessages(stored, {}, { ...prompt, after: "a1" });
+    expect(shown.map((m) => m.id)).toEqual(["u1", "a1", "p1"]);
+    expect(shown.at(-1)).toMatchObject({ pending: true, parentId: "a1", content: "two, again" });
+  });
+
+  it("shows only the new version when the first message is edited", () => {
+    expect(shownMessages(stored, {}, { ...prompt, after: null }).map((m) => m.id)).toEqual(["p1"]);
+  });
+
+  it("appends a plain send after the last message", () => {
+    expect(shownMessages(stored, {}, prompt).map((m) => m.id)).toEqual([
+      "u1",
+      "a1",
+      "u2",
+      "a2",
+      "p1",
+    ]);
   });
 });

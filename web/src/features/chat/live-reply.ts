@@ -74,6 +74,18 @@ export interface PendingPrompt {
   conversationId: string;
   content: string;
   createdAt: string;
+  /**
+   * An edit: the message the new version follows (null: it is the first message), so the
+   * branch shows up to there and then the prompt. Undefined: after the last message.
+   */
+  after?: string | null;
+}
+
+/** The branch an edit or a regenerated reply leaves: `messages` up to `after` (null: none). */
+export function branchUpTo<T extends { id: string }>(messages: readonly T[], after: string | null) {
+  if (after === null) return [];
+  const end = messages.findIndex((message) => message.id === after);
+  return end === -1 ? [...messages] : messages.slice(0, end + 1);
 }
 
 /**
@@ -86,7 +98,8 @@ export function shownMessages(
   live: Readonly<Record<string, LiveReply>>,
   pending: PendingPrompt | null,
 ): ChatMessage[] {
-  const shown: ChatMessage[] = stored.map((message) => {
+  const branch = pending?.after !== undefined ? branchUpTo(stored, pending.after) : stored;
+  const shown: ChatMessage[] = branch.map((message) => {
     const reply = live[message.id];
     return message.status === "STREAMING" && reply && reply.content !== message.content
       ? { ...message, content: reply.content }
@@ -101,6 +114,9 @@ export function shownMessages(
       status: "COMPLETE",
       generation: null,
       createdAt: pending.createdAt,
+      parentId: pending.after ?? null,
+      siblingIds: [pending.tempId],
+      siblingIndex: 1,
       pending: true,
     });
   }

@@ -26,6 +26,9 @@ const assistant = (fields: Partial<ChatMessage> = {}): ChatMessage => ({
   status: "COMPLETE",
   generation: generation(),
   createdAt: "2026-01-01T00:00:00Z",
+  parentId: null,
+  siblingIds: ["a1"],
+  siblingIndex: 1,
   ...fields,
 });
 

@@ -1,8 +1,11 @@
 "use client";
 
-import { lazy, memo, Suspense } from "react";
+import { lazy, memo, Suspense, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Textarea } from "@/components/ui/textarea";
 import { cn } from "@/lib/utils";
 import type { ChatMessage } from "./live-reply";
+import { MessageToolbar, useMessageActions, type Versions } from "./message-actions";
 
 // Markdown (and through it the highlighter) loads after first paint, off the first load.
 const Markdown = lazy(() => import("./markdown"));
@@ -34,6 +37,67 @@ export function generationLine(message: ChatMessage): string | null {
   return parts.join(" · ");
 }
 
+/** A user message edited in place: Enter sends it as a new version, Escape cancels. */
+function EditBox({
+  initial,
+  onSubmit,
+  onCancel,
+}: {
+  initial: string;
+  onSubmit: (content: string) => void;
+  onCancel: () => void;
+}) {
+  const [value, setValue] = useState(initial);
+  const submit = () => {
+    const content = value.trim();
+    if (content) onSubmit(content);
+  };
+  return (
+    <form
+      className="grid w-full gap-2"
+      onSubmit={(event) => {
+        event.preventDefault();
+        submit();
+      }}
+    >
+      <Textarea
+        aria-label="Edit your message"
+        autoFocus
+        value={value}
+        onFocus={(event) => {
+          const end = event.currentTarget.value.length;
+          event.currentTarget.setSelectionRange(end, end);
+        }}
+        onChange={(event) => setValue(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+            event.preventDefault();
+            submit();
+          } else if (event.key === "Escape") {
+            event.preventDefault();
+            onCancel();
+          }
+        }}
+        className="field-sizing-content max-h-64 min-h-16 resize-none bg-background text-foreground"
+      />
+      <div className="flex justify-end gap-2">
+        <Button type="button" variant="ghost" size="sm" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button type="submit" size="sm" disabled={!value.trim()}>
+          Send
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+/** The versions of a message's turn, when the API says it has siblings. */
+function versionsOf(message: ChatMessage): Versions | null {
+  const { siblingIds, siblingIndex } = message;
+  return siblingIds.length > 1 ? { ids: siblingIds, index: siblingIndex } : null;
+}
+
 const STATUS_NOTE: Partial<Record<ChatMessage["status"], string>> = {
   STOPPED: "Stopped",
   FAILED: "Failed",
@@ -53,37 +117,53 @@ export const MessageBubble = memo(function MessageBubble({
   const usage = isUser ? null : generationLine(message);
   const note = STATUS_NOTE[message.status];
   const streaming = message.status === "STREAMING";
+  const actions = useMessageActions();
+  const editing = isUser && actions.editingId === message.id;
 
   return (
     <article
       aria-label={isUser ? "You said" : "Assistant said"}
       aria-posinset={position}
       aria-setsize={setSize}
-      className={cn("flex w-full px-3 py-2 sm:px-6", isUser ? "justify-end" : "justify-start")}
+      className={cn(
+        "group/message flex w-full flex-col gap-1 px-3 py-2 sm:px-6",
+        isUser ? "items-end" : "items-start",
+      )}
       data-role={message.role.toLowerCase()}
       data-status={message.status.toLowerCase()}
     >
-      <div
-        className={cn(
-          "group max-w-[85%] min-w-0 rounded-2xl px-4 py-2.5 text-sm leading-relaxed sm:max-w-[75%]",
-          isUser ? "bg-primary text-primary-foreground" : "bg-muted text-foreground",
-          message.pending && "opacity-70",
-        )}
-      >
-        {isUser ? (
-          <PlainText content={message.content} />
-        ) : (
-          <Suspense fallback={<PlainText content={message.content} />}>
-            <Markdown content={message.content} streaming={streaming} />
-          </Suspense>
-        )}
-        {streaming && <span className="stream-caret" aria-hidden />}
-        {(usage || note) && (
-          <p className="mt-1.5 text-xs text-muted-foreground">
-            {[note, usage].filter(Boolean).join(" · ")}
-          </p>
-        )}
-      </div>
+      {editing ? (
+        <div className="w-full max-w-[85%] sm:max-w-[75%]">
+          <EditBox
+            initial={message.content}
+            onSubmit={(content) => actions.submitEdit?.(message, content)}
+            onCancel={() => actions.cancelEdit?.()}
+          />
+        </div>
+      ) : (
+        <div
+          className={cn(
+            "max-w-[85%] min-w-0 rounded-2xl px-4 py-2.5 text-sm leading-relaxed sm:max-w-[75%]",
+            isUser ? "bg-primary text-primary-foreground" : "bg-muted text-foreground",
+            message.pending && "opacity-70",
+          )}
+        >
+          {isUser ? (
+            <PlainText content={message.content} />
+          ) : (
+            <Suspense fallback={<PlainText content={message.content} />}>
+              <Markdown content={message.content} streaming={streaming} />
+            </Suspense>
+          )}
+          {streaming && <span className="stream-caret" aria-hidden />}
+          {(usage || note) && (
+            <p className="mt-1.5 text-xs text-muted-foreground">
+              {[note, usage].filter(Boolean).join(" · ")}
+            </p>
+          )}
+        </div>
+      )}
+      {!editing && <MessageToolbar message={message} versions={versionsOf(message)} />}
     </article>
   );
 });

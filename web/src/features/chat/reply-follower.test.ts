@@ -18,6 +18,9 @@ const message = (id: string, role: string, content: string, status = "COMPLETE")
   content,
   status,
   createdAt: "2026-01-01T00:00:00Z",
+  parentId: null,
+  siblingIds: [id],
+  siblingIndex: 1,
   generation: null,
 });
 const started = {
@@ -32,6 +35,7 @@ const started = {
     aiProvider: "DEMO",
     aiModel: "demo-1",
     updatedAt: "2026-01-01T00:00:00Z",
+    currentMessageId: "a1",
   },
 };
 const delta = (seq: number, text: string) => ({
@@ -79,7 +83,7 @@ describe("followReply", () => {
     expect(api.subscriptions).toEqual([
       {
         operationName: "GenerateReply",
-        variables: { conversationId: "c1", content: "Hi", clientRequestId: "r1" },
+        variables: { conversationId: "c1", content: "Hi", clientRequestId: "r1", parentId: null },
       },
       { operationName: "ReplyEvents", variables: { messageId: "a1", after: 2 } },
       { operationName: "ReplyEvents", variables: { messageId: "a1", after: 3 } },
@@ -144,11 +148,47 @@ describe("followReply", () => {
     api.stream([started, delta(1, "Hi")].map((e) => ({ generateReply: e })));
     notifySocketClosed();
     await vi.waitFor(() => expect(live()?.content).toBe("Hi"));
+    const sent = { ...start, parentId: null };
     expect(api.subscriptions).toEqual([
-      { operationName: "GenerateReply", variables: start },
-      { operationName: "GenerateReply", variables: start },
+      { operationName: "GenerateReply", variables: sent },
+      { operationName: "GenerateReply", variables: sent },
     ]);
     expect(onStarted).toHaveBeenCalledTimes(1);
     follower.detach();
+  });
+
+  it("regenerates with regenerateReply, and an edit names the message its turn follows", async () => {
+    const api = fakeApi({});
+    api.stream([started, completed(1, "Again")].map((e) => ({ regenerateReply: e })));
+    const onFinal = vi.fn();
+    followReply(
+      api.client,
+      { kind: "regenerate", messageId: "a0", clientRequestId: "r2" },
+      { onFinal },
+    );
+    await vi.waitFor(() => expect(onFinal).toHaveBeenCalledTimes(1));
+
+    api.stream([started].map((e) => ({ generateReply: e })));
+    const edit = followReply(api.client, {
+      kind: "generate",
+      conversationId: "c1",
+      content: "Hi again",
+      clientRequestId: "r3",
+      parentId: "a0",
+    });
+    await vi.waitFor(() => expect(api.subscriptions).toHaveLength(2));
+    expect(api.subscriptions).toEqual([
+      { operationName: "RegenerateReply", variables: { messageId: "a0", clientRequestId: "r2" } },
+      {
+        operationName: "GenerateReply",
+        variables: {
+          conversationId: "c1",
+          content: "Hi again",
+          clientRequestId: "r3",
+          parentId: "a0",
+        },
+      },
+    ]);
+    edit.detach();
   });
 });

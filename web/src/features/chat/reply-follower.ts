@@ -1,8 +1,10 @@
 import type { Client, OperationResult } from "@urql/core";
 import {
   GenerateReplyDocument,
+  RegenerateReplyDocument,
   ReplyEventsDocument,
   type GenerateReplySubscription,
+  type RegenerateReplySubscription,
   type ReplyEventFieldsFragment,
   type ReplyEventsSubscription,
 } from "@/gql/graphql";
@@ -16,7 +18,15 @@ type Final = Extract<ReplyEventFieldsFragment, { __typename: "ReplyCompleted" | 
 
 /** Start a reply (or, same clientRequestId, follow the one it started), or follow one by id. */
 export type FollowStart =
-  | { kind: "generate"; conversationId: string; content: string; clientRequestId: string }
+  | {
+      kind: "generate";
+      conversationId: string;
+      content: string;
+      clientRequestId: string;
+      /** An edit: the message the new turn follows (the conversation's id for the first). */
+      parentId?: string;
+    }
+  | { kind: "regenerate"; messageId: string; clientRequestId: string }
   | { kind: "follow"; messageId: string };
 
 export interface FollowHandlers {
@@ -31,12 +41,16 @@ export interface Follower {
   detach(): void;
 }
 
-type Result = OperationResult<GenerateReplySubscription | ReplyEventsSubscription>;
+type Result = OperationResult<
+  GenerateReplySubscription | RegenerateReplySubscription | ReplyEventsSubscription
+>;
 
 function eventOf(result: Result): ReplyEventFieldsFragment | undefined {
   const data = result.data;
   if (!data) return undefined;
-  return "generateReply" in data ? data.generateReply : data.replyEvents;
+  if ("generateReply" in data) return data.generateReply;
+  if ("regenerateReply" in data) return data.regenerateReply;
+  return data.replyEvents;
 }
 
 /**
@@ -116,10 +130,15 @@ export function followReply(
         .subscription(ReplyEventsDocument, variables)
         .subscribe(onResult).unsubscribe;
     } else if (start.kind === "generate") {
-      const { conversationId, content, clientRequestId } = start;
-      const variables = { conversationId, content, clientRequestId };
+      const { conversationId, content, clientRequestId, parentId = null } = start;
+      const variables = { conversationId, content, clientRequestId, parentId };
       unsubscribe = client
         .subscription(GenerateReplyDocument, variables)
+        .subscribe(onResult).unsubscribe;
+    } else if (start.kind === "regenerate") {
+      const { messageId, clientRequestId } = start;
+      unsubscribe = client
+        .subscription(RegenerateReplyDocument, { messageId, clientRequestId })
         .subscribe(onResult).unsubscribe;
     }
   };

@@ -43,5 +43,8 @@ export function useConversation(id: string) {
     status = missing ? "not-found" : "error";
   }
 
-  return { conversation, messages, status, hasOlder, loadingOlder, loadOlder };
+  // Another branch shown: its pages start again from the newest.
+  const resetPaging = useCallback(() => setBefore(null), []);
+
+  return { conversation, messages, status, hasOlder, loadingOlder, loadOlder, resetPaging };
 }

@@ -17,6 +17,9 @@ const message = (id: string, role: string, content: string, status = "COMPLETE")
   content,
   status,
   createdAt: "2026-01-01T00:00:00Z",
+  parentId: null,
+  siblingIds: [id],
+  siblingIndex: 1,
   generation: null,
 });
 const started = {
@@ -31,6 +34,7 @@ const started = {
     aiProvider: "DEMO",
     aiModel: "demo-1",
     updatedAt: "2026-01-01T00:00:00Z",
+    currentMessageId: "a1",
   },
 };
 const delta = (seq: number, text: string) => ({

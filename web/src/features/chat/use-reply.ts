@@ -23,6 +23,7 @@ export interface ReplyError {
 type Retry =
   | { kind: "generate"; prompt: PendingPrompt & { clientRequestId: string } }
   | { kind: "send"; content: string }
+  | { kind: "regenerate"; messageId: string; clientRequestId: string }
   | { kind: "follow"; messageId: string };
 
 /**
@@ -44,6 +45,8 @@ export function useReply(conversationId: string, runningId: string | null) {
   const [followerEnded, setFollowerEnded] = useState(0);
   const active = useRef<{ follower: Follower | null; messageId: string | null } | null>(null);
   const stopRequested = useRef(false);
+  // The regenerate request in flight, for Retry when it fails before it started.
+  const regenerating = useRef<Extract<Retry, { kind: "regenerate" }> | null>(null);
   // Replies whose final event this view has seen: never followed again, even if the cache
   // still says STREAMING for a moment.
   const finished = useRef(new Set<string>());
@@ -76,6 +79,7 @@ export function useReply(conversationId: string, runningId: string | null) {
       const handlers: FollowHandlers = {
         onStarted(messageId, event) {
           entry.messageId = messageId;
+          regenerating.current = null;
           content ??= event.userMessage.content;
           // The cache holds the prompt now.
           setPending(null);
@@ -100,6 +104,8 @@ export function useReply(conversationId: string, runningId: string | null) {
           let retry: Retry | null = null;
           if (messageId) retry = { kind: "follow", messageId };
           else if (prompt) retry = { kind: "generate", prompt };
+          else if (regenerating.current) retry = regenerating.current;
+          regenerating.current = null;
           setError({ ...failure, retry });
         },
       };
@@ -113,14 +119,17 @@ export function useReply(conversationId: string, runningId: string | null) {
       setError(null);
       stopRequested.current = false;
       setPending(prompt);
-      const { clientRequestId, content } = prompt;
-      begin({ kind: "generate", conversationId, content, clientRequestId }, prompt);
+      const { clientRequestId, content, after } = prompt;
+      // An edit names the message its turn follows; the first message's is the conversation.
+      const parentId = after === undefined ? undefined : (after ?? conversationId);
+      begin({ kind: "generate", conversationId, content, clientRequestId, parentId }, prompt);
     },
     [begin, conversationId],
   );
 
+  /** A new message; `after` (an edit) the message it follows, null for a new first one. */
   const send = useCallback(
-    (content: string) => {
+    (content: string, after?: string | null) => {
       if (active.current || runningId || !content.trim()) return;
       generate({
         tempId: `pending-${++tempIds}`,
@@ -130,9 +139,23 @@ export function useReply(conversationId: string, runningId: string | null) {
         // One id per prompt: a retry after a dropped socket reuses it, so the API follows
         // the reply it already started instead of starting (and paying for) another.
         clientRequestId: crypto.randomUUID(),
+        ...(after !== undefined ? { after } : {}),
       });
     },
     [conversationId, generate, runningId],
+  );
+
+  /** A new version of an assistant message, streamed like any reply. */
+  const regenerate = useCallback(
+    (messageId: string, clientRequestId: string = crypto.randomUUID()) => {
+      if (active.current || runningId) return;
+      setError(null);
+      stopRequested.current = false;
+      const start = { kind: "regenerate", messageId, clientRequestId } as const;
+      regenerating.current = start;
+      begin(start, null);
+    },
+    [begin, runningId],
   );
 
   // Follow the conversation's running reply, started here or anywhere else, from what this
@@ -166,8 +189,9 @@ export function useReply(conversationId: string, runningId: string | null) {
     if (!current || active.current) return;
     if (current.kind === "follow") begin({ kind: "follow", messageId: current.messageId }, null);
     else if (current.kind === "generate") generate(current.prompt);
+    else if (current.kind === "regenerate") regenerate(current.messageId, current.clientRequestId);
     else send(current.content);
-  }, [begin, error, generate, send]);
+  }, [begin, error, generate, regenerate, send]);
 
-  return { pending, error, send, stop, retry };
+  return { pending, error, send, regenerate, stop, retry };
 }

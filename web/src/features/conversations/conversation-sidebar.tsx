@@ -2,16 +2,25 @@
 
 import { Loader2 } from "lucide-react";
 import { useParams } from "next/navigation";
-import { useEffect, useRef } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { ConversationItem } from "./conversation-item";
+import { groupByDate, msUntilNextDay } from "./date-groups";
 import { useConversationList } from "./use-conversation-list";
 
 export function ConversationSidebar({ onNavigate }: { onNavigate?: () => void }) {
   const { items, loaded, hasNextPage, status, loadMore } = useConversationList();
   const params = useParams<{ id?: string }>();
   const sentinel = useRef<HTMLLIElement>(null);
+  const ids = useId();
+  // The sections move on at midnight: "Today" becomes "Yesterday" without a reload.
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = setTimeout(() => setNow(new Date()), msUntilNextDay(now));
+    return () => clearTimeout(timer);
+  }, [now]);
+  const groups = useMemo(() => groupByDate(items, now), [items, now]);
 
   // Load the next page when the end of the list scrolls into view.
   useEffect(() => {
@@ -42,14 +51,31 @@ export function ConversationSidebar({ onNavigate }: { onNavigate?: () => void })
         {loaded && items.length === 0 && (
           <li className="px-2 py-2 text-sm text-muted-foreground">No conversations yet.</li>
         )}
-        {items.map((item) => (
-          <ConversationItem
-            key={item.id}
-            conversation={item}
-            active={item.id === params.id}
-            running={item.lastMessage?.status === "STREAMING"}
-            onNavigate={onNavigate}
-          />
+        {groups.map((group) => (
+          // Each day's section is named by its heading (getByRole("listitem", { name })).
+          <li
+            key={group.label}
+            aria-labelledby={`${ids}-${group.label.replace(/ /g, "-")}`}
+            className="pb-2"
+          >
+            <h3
+              id={`${ids}-${group.label.replace(/ /g, "-")}`}
+              className="px-2 pt-2 pb-1 text-xs font-medium text-muted-foreground"
+            >
+              {group.label}
+            </h3>
+            <ul>
+              {group.items.map((item) => (
+                <ConversationItem
+                  key={item.id}
+                  conversation={item}
+                  active={item.id === params.id}
+                  running={item.lastMessage?.status === "STREAMING"}
+                  onNavigate={onNavigate}
+                />
+              ))}
+            </ul>
+          </li>
         ))}
         {status === "error" && (
           <li className="px-2 py-2 text-sm">

@@ -1,18 +1,26 @@
 "use client";
 
 import { Plus } from "lucide-react";
-import dynamic from "next/dynamic";
-import { LazyOverlayButton } from "@/components/app/lazy-overlay-button";
+import { usePathname, useRouter } from "next/navigation";
+import { Button } from "@/components/ui/button";
 
-// The dialog, its form and validation load on first use, not with the page.
-const loadDialog = () => import("./new-chat-dialog");
-const NewChatDialog = dynamic(loadDialog, { ssr: false });
-
+/** Opens the type-first chat page (the conversation is made on its first send). */
 export function NewChatButton() {
+  const router = useRouter();
+  const pathname = usePathname();
   return (
-    <LazyOverlayButton load={loadDialog} overlay={NewChatDialog} size="sm">
+    <Button
+      size="sm"
+      onClick={() => {
+        if (pathname === "/dashboard/chat") {
+          document.querySelector<HTMLTextAreaElement>('textarea[aria-label="Message"]')?.focus();
+        } else {
+          router.push("/dashboard/chat");
+        }
+      }}
+    >
       <Plus aria-hidden />
       New chat
-    </LazyOverlayButton>
+    </Button>
   );
 }

@@ -19,19 +19,13 @@ import {
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
 import { Textarea } from "@/components/ui/textarea";
-import {
-  CreateConversationDocument,
-  ProvidersDocument,
-  type AiProvider,
-  type ProvidersQuery,
-} from "@/gql/graphql";
+import { CreateConversationDocument, ProvidersDocument, type AiProvider } from "@/gql/graphql";
 import { useInputLimits, type InputLimits } from "@/lib/forms/input-limits";
 import { showServerError } from "@/lib/forms/server-error";
+import { defaultProvider, modelsOf, type Provider } from "@/features/chat/model-picker";
 import { atMostChars } from "@/lib/forms/text-rules";
 import { apiError } from "@/lib/urql/errors";
 import { z } from "@/lib/zod";
-
-type Provider = ProvidersQuery["providers"][number];
 
 /** The form's rules, with the API's served limits once they are known. */
 export function newChatSchema(limits?: InputLimits) {
@@ -56,19 +50,7 @@ const FIELDS = {
   systemPrompt: "systemPrompt",
 } as const;
 
-/** The provider a new chat starts with: the server's default (DEFAULT_AI_PROVIDER), else the
- * first configured one (DEMO always is). */
-export function defaultProvider(providers: readonly Provider[]): Provider | undefined {
-  return (
-    providers.find((p) => p.isDefault && p.configured) ??
-    providers.find((p) => p.configured) ??
-    providers[0]
-  );
-}
-
-/** The models to offer: the provider's list (its default at least). */
-const modelsOf = (provider: Provider | undefined) =>
-  provider ? (provider.models.length ? provider.models : [provider.defaultModel]) : [];
+export { defaultProvider };
 
 function NewChatForm({ providers, onDone }: { providers: Provider[]; onDone: () => void }) {
   const client = useClient();

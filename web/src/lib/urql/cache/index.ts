@@ -4,7 +4,10 @@ import type {
   CreateConversationMutation,
   ConversationEventsSubscription,
   DeleteConversationMutation,
+  ForkConversationMutation,
+  SelectBranchMutation,
   GenerateReplySubscription,
+  RegenerateReplySubscription,
   ReplyEventsSubscription,
 } from "@/gql/graphql";
 import schema from "@/gql/introspection.json";
@@ -12,6 +15,7 @@ import { dropDetachedPages } from "./pages";
 import {
   applyConversationEvent,
   applyReplyEvent,
+  dropMessages,
   moveConversationToTop,
   removeConversation,
 } from "./updates";
@@ -62,6 +66,12 @@ export const cacheConfig = {
       createConversation(result: Partial<CreateConversationMutation>, _args, cache) {
         if (result.createConversation) moveConversationToTop(cache, result.createConversation.id);
       },
+      selectBranch(result: Partial<SelectBranchMutation>, _args, cache) {
+        if (result.selectBranch) dropMessages(cache, result.selectBranch.id);
+      },
+      forkConversation(result: Partial<ForkConversationMutation>, _args, cache) {
+        if (result.forkConversation) moveConversationToTop(cache, result.forkConversation.id);
+      },
       deleteConversation(result: Partial<DeleteConversationMutation>, _args, cache) {
         if (result.deleteConversation) removeConversation(cache, result.deleteConversation);
       },
@@ -69,6 +79,9 @@ export const cacheConfig = {
     Subscription: {
       generateReply(result: Partial<GenerateReplySubscription>, _args, cache) {
         applyReplyEvent(cache, result.generateReply);
+      },
+      regenerateReply(result: Partial<RegenerateReplySubscription>, _args, cache) {
+        applyReplyEvent(cache, result.regenerateReply);
       },
       replyEvents(result: Partial<ReplyEventsSubscription>, _args, cache) {
         applyReplyEvent(cache, result.replyEvents);

@@ -7,6 +7,7 @@ import {
   DeleteConversationDocument,
   GenerateReplyDocument,
   RenameConversationDocument,
+  SelectBranchDocument,
 } from "@/gql/graphql";
 import { fakeApi, type FakeApi } from "@/test/fake-api";
 
@@ -22,6 +23,7 @@ const conversation = (id: string, title = `Chat ${id}`, updatedAt = "2026-01-01T
   aiProvider: "DEMO",
   aiModel: "demo-1",
   updatedAt,
+  currentMessageId: null,
   lastMessage: null,
 });
 
@@ -41,7 +43,12 @@ const twoPages = (variables: Record<string, unknown>) =>
     ? conversationPage(["c3", "c4"], false)
     : conversationPage(["c1", "c2"], true);
 
-const message = (id: string, role = "USER", conversationId = "c2") => ({
+const message = (
+  id: string,
+  role = "USER",
+  conversationId = "c2",
+  { parentId = null as string | null, siblingIds = [id] } = {},
+) => ({
   __typename: "Message",
   id,
   conversationId,
@@ -49,6 +56,9 @@ const message = (id: string, role = "USER", conversationId = "c2") => ({
   content: `text of ${id}`,
   status: "COMPLETE",
   createdAt: "2026-01-01T00:00:00Z",
+  parentId,
+  siblingIds,
+  siblingIndex: siblingIds.indexOf(id) + 1,
   generation: null,
 });
 
@@ -177,7 +187,7 @@ describe("Graphcache updaters", () => {
           __typename: "ReplyStarted",
           seq: 0,
           assistantMessageId: "a1",
-          userMessage: message("u1"),
+          userMessage: message("u1", "USER", "c2", { parentId: "m4" }),
           conversation: named,
         },
       },
@@ -223,7 +233,7 @@ describe("Graphcache updaters", () => {
           __typename: "ReplyStarted",
           seq: 0,
           assistantMessageId: "a1",
-          userMessage: message("u1"),
+          userMessage: message("u1", "USER", "c2", { parentId: "m4" }),
           conversation: conversation("c2", "Chat c2", "2026-01-02T00:00:00Z"),
         },
       },
@@ -284,6 +294,80 @@ describe("Graphcache updaters", () => {
     ]);
     // The open view learns that a reply runs (and which), so it can follow it.
     expect(openView(api)?.lastMessage).toMatchObject({ id: "a9", status: "STREAMING" });
+  });
+
+  /** The open view's message ids after `event` arrives on a generateReply stream. */
+  async function afterStarted(api: FakeApi, userMessage: ReturnType<typeof message>) {
+    api.stream([
+      {
+        generateReply: {
+          __typename: "ReplyStarted",
+          seq: 0,
+          assistantMessageId: "a9",
+          userMessage,
+          conversation: conversation("c2", "Chat c2", "2026-01-02T00:00:00Z"),
+        },
+      },
+    ]);
+    await new Promise<void>((done) => {
+      api.client
+        .subscription(GenerateReplyDocument, { conversationId: "c2", content: "x" })
+        .subscribe(() => done());
+    });
+    return openView(api)?.messages.edges.map(({ node }) => node.id);
+  }
+
+  it("shows an edit as the new end of the branch: up to the parent, then the new turn", async () => {
+    const api = fakeApi({ Conversation: twoMessagePages });
+    await openConversation(api);
+    // m4 edited: its new version u9 follows m3, and m4 leaves the branch shown.
+    const edited = message("u9", "USER", "c2", { parentId: "m3", siblingIds: ["m4", "u9"] });
+    expect(await afterStarted(api, edited)).toEqual(["m1", "m2", "m3", "u9", "a9"]);
+    expect(openView(api)?.messages.edges.at(-2)?.node).toMatchObject({ siblingIndex: 2 });
+  });
+
+  it("shows a regenerated reply in place of the one it replaces, as its newest version", async () => {
+    const api = fakeApi({ Conversation: twoMessagePages });
+    await openConversation(api);
+    // m4 is m3's reply; regenerating it keeps m3 (the prompt) and follows it with a9.
+    expect(await afterStarted(api, message("m3", "USER", "c2", { parentId: "m2" }))).toEqual([
+      "m1",
+      "m2",
+      "m3",
+      "a9",
+    ]);
+    expect(openView(api)?.messages.edges.at(-1)?.node).toMatchObject({
+      id: "a9",
+      status: "STREAMING",
+      parentId: "m3",
+      siblingIds: ["m4", "a9"],
+      siblingIndex: 2,
+    });
+  });
+
+  it("shows an edited first message as the whole branch", async () => {
+    const api = fakeApi({ Conversation: twoMessagePages });
+    await openConversation(api);
+    expect(await afterStarted(api, message("u9", "USER", "c2", { parentId: null }))).toEqual([
+      "u9",
+      "a9",
+    ]);
+  });
+
+  it("fetches the branch again when it changes (selectBranch)", async () => {
+    let branch = ["m3", "m4"];
+    const api = fakeApi({
+      Conversation: () => messagePage(branch, false),
+      SelectBranch: () => ({ data: { selectBranch: { ...conversation("c2") } } }),
+    });
+    await api.client.query(ConversationDocument, { id: "c2", last: 2 }).toPromise();
+    expect(openView(api)?.messages.edges.map(({ node }) => node.id)).toEqual(["m3", "m4"]);
+    branch = ["m3", "m5"];
+    await api.client.mutation(SelectBranchDocument, { messageId: "m5" }).toPromise();
+    // Dropped from the cache: the view's next read fetches the new branch.
+    expect(openView(api)).toBeUndefined();
+    await api.client.query(ConversationDocument, { id: "c2", last: 2 }).toPromise();
+    expect(openView(api)?.messages.edges.map(({ node }) => node.id)).toEqual(["m3", "m5"]);
   });
 
   it("drops older pages a refetched newest page no longer leads to, rather than leave a gap", async () => {

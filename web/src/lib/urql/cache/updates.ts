@@ -27,6 +27,55 @@ export function removeConversation(cache: Cache, id: string): void {
   cache.invalidate({ __typename: "Conversation", id });
 }
 
+/**
+ * The conversation's messages are another branch now (selectBranch, or a turn attached where
+ * no cached page reaches): every page is dropped, and an open view fetches the branch again.
+ */
+export function dropMessages(cache: Cache, conversationId: string): void {
+  const key = cache.keyOfEntity(conversationKey(conversationId));
+  if (!key) return;
+  for (const field of cache.inspectFields(key)) {
+    if (field.fieldName === "messages") cache.invalidate(key, field.fieldKey);
+  }
+}
+
+/**
+ * A new turn shows as the end of the branch: the newest page keeps its messages up to where the
+ * turn attaches (the prompt itself when a reply is regenerated, else the prompt's parent; none
+ * for a new first message), then the prompt and the reply. A plain send attaches after the last
+ * message and so only appends. Where no cached page holds the attachment point, the pages are
+ * dropped and fetched again. Returns the message that followed the prompt before (the reply a
+ * regenerated one replaces), if any.
+ */
+export function placeTurn(
+  cache: Cache,
+  prompt: { id: string; conversationId: string; parentId: string | null },
+  replyId: string,
+): string | null {
+  let replaced: string | null = null;
+  let lost = false;
+  editMessagePages(cache, prompt.conversationId, (page) => {
+    // A new first message: the branch is that turn alone.
+    if (page.from !== null) return prompt.parentId === null ? [] : page.ids;
+    const own = page.ids.indexOf(prompt.id);
+    const parent = prompt.parentId === null ? -1 : page.ids.indexOf(prompt.parentId);
+    let keep: string[];
+    if (own !== -1) {
+      const next = page.ids[own + 1];
+      if (next !== undefined && next !== replyId) replaced = next;
+      keep = page.ids.slice(0, own + 1);
+    } else if (prompt.parentId === null) keep = [prompt.id];
+    else if (parent !== -1) keep = [...page.ids.slice(0, parent + 1), prompt.id];
+    else {
+      lost = page.ids.length > 0;
+      keep = [prompt.id];
+    }
+    return [...keep, replyId];
+  });
+  if (lost) dropMessages(cache, prompt.conversationId);
+  return replaced;
+}
+
 /** A stored message joins the newest page of its conversation, if that page is cached. */
 export function appendMessage(cache: Cache, message: { id: string; conversationId: string }) {
   editMessagePages(cache, message.conversationId, (page) =>
@@ -90,9 +139,16 @@ export function applyReplyEvent(
     case "ReplyStarted": {
       const { userMessage, assistantMessageId: id } = event;
       moveConversationToTop(cache, event.conversation.id);
-      appendMessage(cache, userMessage);
+      // Regenerated: the reply it replaces, whose versions this one joins.
+      const replacedId = placeTurn(cache, userMessage, id);
+      const replaced = replacedId
+        ? cache.resolve({ __typename: "Message", id: replacedId }, "siblingIds")
+        : null;
       // Written only when new: a reply followed again keeps what the cache already has.
       if (cache.resolve({ __typename: "Message", id }, "status") == null) {
+        const versions = Array.isArray(replaced)
+          ? [...replaced.filter((other): other is string => typeof other === "string"), id]
+          : [id];
         const streaming = {
           __typename: "Message",
           id,
@@ -101,13 +157,14 @@ export function applyReplyEvent(
           content: "",
           status: "STREAMING" as const,
           createdAt: userMessage.createdAt,
+          parentId: userMessage.id,
+          siblingIds: versions,
+          siblingIndex: versions.length,
           generation: null,
         };
         cache.writeFragment(MessageFieldsFragmentDoc, streaming);
       }
-      const assistant = { id, conversationId: userMessage.conversationId };
-      appendMessage(cache, assistant);
-      markRunning(cache, assistant.conversationId, id);
+      markRunning(cache, userMessage.conversationId, id);
       break;
     }
     case "ReplyCompleted":
