@@ -9,7 +9,7 @@ import pytest
 
 from parley.ai import ChatMessage
 from parley.ai.titles import TITLE_INSTRUCTIONS, clean_title, demo_title
-from parley.chat.context_window import fit
+from parley.chat.context_window import MESSAGE_OVERHEAD_TOKENS, estimate_tokens, fit
 from parley.main import create_app
 from parley.settings import Settings
 from tests.chat.branches import EDIT, tree, turn
@@ -201,3 +201,27 @@ async def test_the_models_title_reaches_open_tabs(
         assert titles[0] == "A question"  # the first message's, at once
     finally:
         await tab.close()
+
+
+async def test_a_500_turn_conversation_still_gets_answers_within_the_budget(
+    client: GraphQLClient, fake_provider: FakeProviderServer
+) -> None:
+    # The default budget; each question is about 100 estimated tokens, so the whole branch
+    # (about 55,000) is more than twice what is sent.
+    token = (await client.register())["accessToken"]
+    cid = (await create_conversation(client, token, aiProvider="OPENAI"))["id"]
+    turns = 500
+    fake_provider.script(*[Reply("ok")] * turns)
+    for n in range(turns):
+        result = await send(client, token, cid, f"{n:04d} " + "q" * 395)
+        assert not result.errors, result.errors
+    asked = fake_provider.requests[-1].messages
+    assert asked[0]["role"] == "system"
+    assert asked[-1]["content"].startswith("0499 ")
+    sent = [ChatMessage(role=m["role"], content=m["content"]) for m in asked[1:]]
+    assert sum(estimate_tokens(m.content) + MESSAGE_OVERHEAD_TOKENS for m in sent) <= (
+        Settings.model_fields["context_token_budget"].default
+    )
+    assert len(sent) < 2 * turns
+    # Nothing stored was dropped: the branch holds every turn.
+    assert (await tree(client, token, cid))["messageCount"] == 2 * turns
