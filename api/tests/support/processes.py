@@ -127,7 +127,12 @@ class ApiProcess:
         Path(self._log.name).unlink(missing_ok=True)
 
     async def __aenter__(self) -> ApiProcess:
-        await self.start()
+        try:
+            await self.start()
+        except BaseException:
+            # A process that never became healthy must not outlive the test that started it.
+            await self.stop()
+            raise
         return self
 
     async def __aexit__(
