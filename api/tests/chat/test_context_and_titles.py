@@ -225,3 +225,16 @@ async def test_a_500_turn_conversation_still_gets_answers_within_the_budget(
     assert len(sent) < 2 * turns
     # Nothing stored was dropped: the branch holds every turn.
     assert (await tree(client, token, cid))["messageCount"] == 2 * turns
+
+
+async def test_a_title_given_at_creation_asks_the_model_for_none(
+    titled_by_provider: tuple[LiveServer, GraphQLClient], fake_provider: FakeProviderServer
+) -> None:
+    live, client = titled_by_provider
+    token = (await client.register())["accessToken"]
+    cid = (await create_conversation(client, token, title="Long ago", aiProvider="OPENAI"))["id"]
+    fake_provider.script(Reply("Answer."), Reply("Model title"))
+    await send(client, token, cid, "A question")
+    await live.app.state.replies.chat.titles.drain(5)
+    assert len(fake_provider.requests) == 1
+    assert (await tree(client, token, cid))["title"] == "Long ago"
