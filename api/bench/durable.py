@@ -33,16 +33,12 @@ import contextlib
 import math
 import os
 import shlex
-import shutil
-import signal
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 
 from redis.asyncio import Redis
 from websockets.asyncio.client import ClientConnection
@@ -79,6 +75,7 @@ from bench.procs import (
     start_fake_provider,
     start_shipped_api,
 )
+from bench.runner import log, run_benchmark
 from bench.streaming import CpuMeter, CpuSampler
 
 RESULTS = Path(__file__).resolve().parent / "results-durable.md"
@@ -91,10 +88,6 @@ HOLD = 900.0  # seconds the idle phase's provider holds its first byte: longer t
 # Seconds the live provider waits before its first delta: time for a follower on the other
 # process to attach, so what is timed is live delivery, not a replay.
 ATTACH = 1.0
-
-
-def log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 # -- options -----------------------------------------------------------------------------------
@@ -790,19 +783,6 @@ async def phase_idle(servers: Pair, options: Options, redis: Redis) -> IdleResul
 # -- main ----------------------------------------------------------------------------------------
 
 
-def _raise_open_files(needed: int) -> None:
-    import resource
-
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
-    if soft != resource.RLIM_INFINITY and soft < wanted:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
-
-
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)
-
-
 async def run(options: Options, log_dir: Path) -> str:
     began = time.perf_counter()
     load_before = machine.load_average()
@@ -859,26 +839,12 @@ async def run(options: Options, log_dir: Path) -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     options = parse_args(argv)
-    _raise_open_files(4 * max(options.idle, options.in_flight * 2) + 4096)
-    signal.signal(signal.SIGTERM, _on_sigterm)
-    log_dir = Path(tempfile.mkdtemp(prefix="parley-bench-durable-"))
-    try:
-        import uvloop
-
-        loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = uvloop.new_event_loop
-    except ImportError:
-        loop_factory = None
-    try:
-        with asyncio.Runner(loop_factory=loop_factory) as runner:
-            report = runner.run(run(options, log_dir))
-    except BaseException:
-        log(f"failed; server logs kept in {log_dir}")
-        raise
-    shutil.rmtree(log_dir, ignore_errors=True)
-    print(report)
-    if options.output is not None:
-        options.output.write_text(report + "\n")
-        log(f"wrote {options.output}")
+    run_benchmark(
+        lambda log_dir: run(options, log_dir),
+        open_files=4 * max(options.idle, options.in_flight * 2) + 4096,
+        log_prefix="parley-bench-durable-",
+        output=options.output,
+    )
 
 
 if __name__ == "__main__":

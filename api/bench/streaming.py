@@ -24,19 +24,14 @@ import argparse
 import asyncio
 import contextlib
 import math
-import resource
 import shlex
-import shutil
-import signal
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from types import FrameType
 
 from websockets.asyncio.client import ClientConnection
 
@@ -69,6 +64,7 @@ from bench.results import (
     all_streaming_window,
     busiest_second,
 )
+from bench.runner import log, run_benchmark
 
 RESULTS = Path(__file__).resolve().parent / "results-streaming.md"
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/parley_bench"
@@ -80,10 +76,6 @@ USERS = 50
 QUIET = 0.25
 # Seconds the idle provider holds its first byte: longer than any run.
 HOLD = 900.0
-
-
-def log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 # -- options -----------------------------------------------------------------------------------
@@ -640,17 +632,6 @@ async def run_idle(srv: Serving, options: Options, compression: bool) -> IdleRes
 # -- main ---------------------------------------------------------------------------------------
 
 
-def _raise_open_files(needed: int) -> None:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
-    if soft != resource.RLIM_INFINITY and soft < wanted:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
-
-
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)
-
-
 async def _busy_now(seconds: float = 1.0) -> float:
     before = machine.busy_cpu_seconds()
     await asyncio.sleep(seconds)
@@ -710,26 +691,12 @@ async def run(options: Options, log_dir: Path) -> str:
 def main(argv: Sequence[str] | None = None) -> None:
     options = parse_args(argv)
     # This client's sockets; the servers (which inherit the limit) need two per idle stream.
-    _raise_open_files(4 * max(options.idle, *options.concurrency) + 1024)
-    signal.signal(signal.SIGTERM, _on_sigterm)
-    log_dir = Path(tempfile.mkdtemp(prefix="parley-bench-"))
-    try:
-        import uvloop
-
-        loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = uvloop.new_event_loop
-    except ImportError:
-        loop_factory = None
-    try:
-        with asyncio.Runner(loop_factory=loop_factory) as runner:
-            report = runner.run(run(options, log_dir))
-    except BaseException:
-        log(f"failed; server logs kept in {log_dir}")
-        raise
-    shutil.rmtree(log_dir, ignore_errors=True)
-    print(report)
-    if options.output is not None:
-        options.output.write_text(report + "\n")
-        log(f"wrote {options.output}")
+    run_benchmark(
+        lambda log_dir: run(options, log_dir),
+        open_files=4 * max(options.idle, *options.concurrency) + 1024,
+        log_prefix="parley-bench-",
+        output=options.output,
+    )
 
 
 if __name__ == "__main__":
