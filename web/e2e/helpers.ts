@@ -1,4 +1,4 @@
-import { expect, type BrowserContext, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
 
 let counter = 0;
 
@@ -140,4 +140,22 @@ export async function watchReplies(page: Page) {
       () =>
         (window as unknown as { __replyWatch: { lengths: number[]; stop: boolean } }).__replyWatch,
     );
+}
+
+export const API_URL = `http://127.0.0.1:${process.env.E2E_API_PORT || 8200}/graphql`;
+
+/** One GraphQL call straight to the API (seeding data a test needs); fails on any error. */
+export async function gql<T>(
+  request: APIRequestContext,
+  query: string,
+  variables: object,
+  token?: string,
+) {
+  const response = await request.post(API_URL, {
+    data: { query, variables },
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  const body = (await response.json()) as { data: T; errors?: unknown };
+  expect(body.errors).toBeUndefined();
+  return body.data;
 }

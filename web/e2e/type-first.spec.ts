@@ -1,24 +1,15 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { expect, test, type APIRequestContext } from "@playwright/test";
-import { assistantMessages, conversations, newUser, register, send, userMessages } from "./helpers";
-
-const API_URL = `http://127.0.0.1:${process.env.E2E_API_PORT || 8200}/graphql`;
-
-async function gql<T>(
-  request: APIRequestContext,
-  query: string,
-  variables: object,
-  token?: string,
-) {
-  const response = await request.post(API_URL, {
-    data: { query, variables },
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  const body = (await response.json()) as { data: T; errors?: unknown };
-  expect(body.errors).toBeUndefined();
-  return body.data;
-}
+import { expect, test } from "@playwright/test";
+import {
+  assistantMessages,
+  conversations,
+  gql,
+  newUser,
+  register,
+  send,
+  userMessages,
+} from "./helpers";
 
 test("the chat page opens on a ready composer; the first send makes the chat", async ({ page }) => {
   await register(page);
