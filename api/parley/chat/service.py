@@ -31,6 +31,7 @@ from parley.chat.validation import (
     title_from_message,
 )
 from parley.errors import Forbidden, InvalidInput, NotFound
+from parley.metrics.instruments import record_reply
 from parley.pagination import Page, Position
 from parley.settings import Settings
 
@@ -469,6 +470,7 @@ class ChatService:
                 final_seq=final_seq,
             )
             unit.changed(message.conversation_id)
+        record_reply(facts, status.value, self._providers.info(facts.provider).models)
         log.info(
             "reply stored",
             conversation_id=str(message.conversation_id),
