@@ -14,18 +14,23 @@ import contextlib
 import gc
 import os
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import uvicorn
-from starlette.applications import Starlette
 
-from parley.main import create_app
-from parley.metrics.endpoint import MULTIPROC_DIR_VARIABLE
-from parley.metrics.multiprocess import MetricsMultiprocess, prepare_directory
-from parley.settings import load_settings
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+# The app is imported inside the functions, not here: each worker is spawned and first
+# re-imports this module, before it can answer the supervisor's health pings. Importing the
+# whole app at that point took over 5 s on a busy machine, and the supervisor killed every
+# worker as hung, over and over.
 
 
 def production_app() -> Starlette:
     """The app, with the collector tuned once start-up is done (in each worker process)."""
+    from parley.main import create_app
+
     app = create_app()
     start_up = app.router.lifespan_context
 
@@ -45,6 +50,10 @@ def production_app() -> Starlette:
 
 
 def main() -> None:
+    from parley.metrics.endpoint import MULTIPROC_DIR_VARIABLE
+    from parley.metrics.multiprocess import MetricsMultiprocess, prepare_directory
+    from parley.settings import load_settings
+
     settings = load_settings()
     if settings.api_workers > 1 or os.environ.get(MULTIPROC_DIR_VARIABLE):
         # Before any worker starts: they read the variable when they import the metrics.
