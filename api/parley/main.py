@@ -22,7 +22,7 @@ from parley.db import create_engine, create_session_factory
 from parley.graphql.view import ParleyGraphQL
 from parley.health import health_check
 from parley.logs import configure_logging
-from parley.metrics.endpoint import MetricsEndpoint
+from parley.metrics.endpoint import ANY_METHOD, MetricsEndpoint
 from parley.rate_limits import RateLimiter
 from parley.request_context import RequestContextMiddleware
 from parley.security_headers import SecurityHeadersMiddleware
@@ -98,7 +98,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[
             Route("/health_check", health_check, methods=["GET"]),
-            Route("/metrics", MetricsEndpoint(settings).respond, methods=["GET"]),
+            Route("/metrics", MetricsEndpoint(settings).respond, methods=ANY_METHOD),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
         ],

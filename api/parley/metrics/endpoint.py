@@ -2,8 +2,8 @@
 
 A scrape is let in when the client's address (as `parley.client_ip` judges it, believing
 X-Forwarded-For only from TRUSTED_PROXIES) is in METRICS_ALLOW (loopback by default), or when
-it brings `Authorization: Bearer <METRICS_TOKEN>`. Anyone else gets a bare 404, the answer
-of a path that does not exist: no body, nothing said about why.
+it brings `Authorization: Bearer <METRICS_TOKEN>`. Anyone else gets the answer of a path that
+does not exist: nothing said about why.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -26,6 +27,8 @@ from parley.client_ip import IPNetwork, client_ip
 from parley.settings import Settings
 
 MULTIPROC_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+# Routed here whatever the method, so that the refusal of any is the same 404.
+ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 def _registry() -> CollectorRegistry:
@@ -65,6 +68,8 @@ class MetricsEndpoint:
         return _address_allowed(address, self._allowed)
 
     async def respond(self, request: Request) -> Response:
-        if not self.allows(request):
-            return Response(status_code=404)
+        # Every method is routed here and a refusal is the app's own 404, so nothing tells
+        # this path from one that does not exist (a 405 or a different body would).
+        if request.method not in ("GET", "HEAD") or not self.allows(request):
+            raise HTTPException(status_code=404)
         return Response(generate_latest(_registry()), media_type=CONTENT_TYPE_LATEST)

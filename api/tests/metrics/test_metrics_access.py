@@ -35,12 +35,18 @@ def serve(database: str, fake_provider: FakeProviderServer) -> Serve:
 
 async def _get(live: LiveServer, headers: dict[str, str] | None = None) -> httpx.Response:
     async with httpx.AsyncClient(base_url=live.url, timeout=10) as http:
-        return await http.get("/metrics", headers=headers or {})
+        response = await http.get("/metrics", headers=headers or {})
+        # What a path that does not exist answers: a refusal must look the same.
+        missing = await http.get("/no-such-path", headers=headers or {})
+    assert missing.status_code == 404
+    if response.status_code == 404:
+        assert response.content == missing.content
+        assert response.headers.get("content-type") == missing.headers.get("content-type")
+    return response
 
 
 def _refused(response: httpx.Response) -> bool:
-    # Like a path that does not exist, and nothing about metrics in it.
-    return response.status_code == 404 and response.content == b""
+    return response.status_code == 404 and b"parley_" not in response.content
 
 
 async def test_loopback_is_allowed_by_default_but_not_a_proxied_public_client(
@@ -59,6 +65,9 @@ async def test_a_token_opens_it_and_nothing_else_does(serve: Serve) -> None:
         assert _refused(await _get(live, {"authorization": f"Basic {TOKEN}"}))
         # A client cannot pose as loopback with a forged header.
         assert _refused(await _get(live, {"x-forwarded-for": "127.0.0.1"}))
+        async with httpx.AsyncClient(base_url=live.url, timeout=10) as http:
+            posted = await http.post("/metrics", headers={"authorization": f"Bearer {TOKEN}"})
+            assert posted.status_code == 404
         response = await _get(live, {"authorization": f"Bearer {TOKEN}"})
         assert response.status_code == 200
         assert "# TYPE parley_replies_total counter" in response.text
