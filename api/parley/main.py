@@ -24,6 +24,7 @@ from parley.health import health_check
 from parley.insights.budgets import TokenBudgets
 from parley.insights.service import InsightsService
 from parley.logs import configure_logging
+from parley.metrics.endpoint import ANY_METHOD, MetricsEndpoint
 from parley.rate_limits import RateLimiter
 from parley.request_context import RequestContextMiddleware
 from parley.security_headers import SecurityHeadersMiddleware
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[
             Route("/health_check", health_check, methods=["GET"]),
+            Route("/metrics", MetricsEndpoint(settings).respond, methods=ANY_METHOD),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
         ],

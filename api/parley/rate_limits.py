@@ -18,6 +18,7 @@ from limits.errors import StorageError
 from redis.asyncio import BlockingConnectionPool
 
 from parley.errors import RateLimited
+from parley.metrics.instruments import RATE_LIMIT_REFUSALS, rate_limit_label
 
 log = structlog.get_logger(__name__)
 
@@ -86,4 +87,5 @@ class RateLimiter:
         except StorageError:
             retry_after = 1
         log.info("rate limited", limit=str(limit), retry_after=retry_after)
+        RATE_LIMIT_REFUSALS.labels(rate_limit_label(identity[0] if identity else None)).inc()
         raise RateLimited(retry_after)

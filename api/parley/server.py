@@ -4,25 +4,33 @@ No reload; `API_WORKERS` processes sharing the port; uvicorn's own proxy-header 
 (`X-Forwarded-For` is judged by TRUSTED_PROXIES alone, see `parley.client_ip`); no
 permessage-deflate (token streams gain little from it and it costs memory per socket); and
 the process-wide garbage-collector tuning, which belongs to a server process, not to the app
-(tests and embedders build the app with `create_app` and get none of it).
+(tests and embedders build the app with `create_app` and get none of it). With several workers,
+metrics go through files shared by the workers (`parley.metrics.multiprocess`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import os
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import uvicorn
-from starlette.applications import Starlette
-from uvicorn.supervisors import Multiprocess
 
-from parley.main import create_app
-from parley.settings import load_settings
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+# The app is imported inside the functions, not here: each worker is spawned and first
+# re-imports this module, before it can answer the supervisor's health pings. Importing the
+# whole app at that point took over 5 s on a busy machine, and the supervisor killed every
+# worker as hung, over and over.
 
 
 def production_app() -> Starlette:
     """The app, with the collector tuned once start-up is done (in each worker process)."""
+    from parley.main import create_app
+
     app = create_app()
     start_up = app.router.lifespan_context
 
@@ -42,7 +50,14 @@ def production_app() -> Starlette:
 
 
 def main() -> None:
+    from parley.metrics.endpoint import MULTIPROC_DIR_VARIABLE
+    from parley.metrics.multiprocess import MetricsMultiprocess, prepare_directory
+    from parley.settings import load_settings
+
     settings = load_settings()
+    if settings.api_workers > 1 or os.environ.get(MULTIPROC_DIR_VARIABLE):
+        # Before any worker starts: they read the variable when they import the metrics.
+        prepare_directory()
     config = uvicorn.Config(
         "parley.server:production_app",
         factory=True,
@@ -56,7 +71,7 @@ def main() -> None:
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
     if config.workers > 1:
-        Multiprocess(config, sockets=[config.bind_socket()]).run()
+        MetricsMultiprocess(config, sockets=[config.bind_socket()]).run()
     else:
         uvicorn.Server(config).run()
 

@@ -111,6 +111,10 @@ class Settings(DatabaseSettings, AISettings):
     rate_limit_auth: str = "10/minute"
     rate_limit_login_failures: str = "10/15minutes"
     trusted_proxies: str = ""
+    # Who may scrape /metrics (parley.metrics.endpoint): clients from these addresses or
+    # networks (judged like rate limits, through TRUSTED_PROXIES), or with this bearer token.
+    metrics_allow: str = "127.0.0.1,::1"
+    metrics_token: SecretStr | None = Field(default=None, min_length=16)
     cache_ttl_conversations_seconds: int = Field(default=300, ge=0)
     cache_ttl_messages_seconds: int = Field(default=600, ge=0)
     # The response cache's bounds, and optionally a Redis of its own (one that may evict).
@@ -128,7 +132,7 @@ class Settings(DatabaseSettings, AISettings):
             raise ValueError("must be a redis://host:port/db URL")
         return value
 
-    @field_validator("cache_redis_url", mode="before")
+    @field_validator("cache_redis_url", "metrics_token", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -139,7 +143,7 @@ class Settings(DatabaseSettings, AISettings):
         parse_limit(value, "rate limit")
         return value
 
-    @field_validator("trusted_proxies")
+    @field_validator("trusted_proxies", "metrics_allow")
     @classmethod
     def _networks(cls, value: str) -> str:
         parse_networks(value)
@@ -185,6 +189,10 @@ class Settings(DatabaseSettings, AISettings):
     @cached_property
     def trusted_proxy_networks(self) -> list[IPNetwork]:
         return parse_networks(self.trusted_proxies)
+
+    @cached_property
+    def metrics_allow_networks(self) -> list[IPNetwork]:
+        return parse_networks(self.metrics_allow)
 
     @cached_property
     def _token_budgets(self) -> dict[str, int]:

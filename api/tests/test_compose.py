@@ -40,7 +40,10 @@ SERVE_ARGV = ["python", "-m", "parley.server"]
 API_PORT_IN_CONTAINER = 8000
 WEB_PORT_IN_CONTAINER = 3000
 API_REPLICAS = ("api-1", "api-2")
-SERVICES = {"postgres", "redis", "cache", "migrate", *API_REPLICAS, "balancer", "web"}
+SERVICES = {"postgres", "redis", "cache", "migrate", *API_REPLICAS, "balancer", "web", "prometheus"}
+# Services only started with `--profile NAME`.
+PROFILED = {"prometheus": "metrics"}
+PROMETHEUS_CONF = REPO / "docker" / "prometheus" / "prometheus.yml"
 BALANCER_CONF = REPO / "docker" / "nginx" / "api-balancer.conf"
 
 
@@ -630,3 +633,49 @@ def test_replicas_get_their_grace_period_before_sigkill(api: str) -> None:
     stop = str(service(api).get("stop_grace_period", "10s"))  # Docker's default
     assert seconds(stop) > grace, f"`{api}` is killed {stop} after SIGTERM, before its {grace}s"
     assert int(_default_of(env["API_WORKERS"])) >= 1
+
+
+# --- metrics -------------------------------------------------------------------------------
+
+
+def test_only_prometheus_waits_for_a_profile() -> None:
+    for name, svc in compose()["services"].items():
+        expected = [PROFILED[name]] if name in PROFILED else None
+        assert svc.get("profiles") == expected, name
+
+
+def test_prometheus_scrapes_every_replica_directly() -> None:
+    prometheus = service("prometheus")
+    mounts = {str(v).split(":")[1]: str(v).split(":")[0] for v in prometheus["volumes"]}
+    source = mounts["/etc/prometheus/prometheus.yml"]
+    assert (REPO / source).resolve() == PROMETHEUS_CONF.resolve(), source
+    config = YAML(typ="safe", pure=True).load(PROMETHEUS_CONF.read_text())
+    [job] = config["scrape_configs"]
+    assert job.get("metrics_path", "/metrics") == "/metrics"
+    targets = {t for static in job["static_configs"] for t in static["targets"]}
+    assert targets == {f"{api}:{API_PORT_IN_CONTAINER}" for api in API_REPLICAS}
+    # Published for the operator's own machine only.
+    assert all(str(p).startswith("127.0.0.1:") for p in prometheus["ports"])
+
+
+@pytest.mark.parametrize("api", API_REPLICAS)
+def test_metrics_let_prometheus_in_and_no_client_of_the_balancer(api: str) -> None:
+    env = service(api)["environment"]
+    allowed = parse_networks(_default_of(env["METRICS_ALLOW"]))
+    trusted = parse_networks(_default_of(env["TRUSTED_PROXIES"]))
+
+    def admitted(peer: str, forwarded: str | None = None) -> bool:
+        ip = ipaddress.ip_address(client_ip(peer, forwarded, trusted))
+        return any(ip in network for network in allowed)
+
+    assert admitted(str(fixed_address("prometheus")))
+    # A public client through the balancer or the web server is judged by its own address,
+    # even when it claims to be Prometheus.
+    for proxy in ("balancer", "web"):
+        assert not admitted(str(fixed_address(proxy)), "203.0.113.7")
+        assert not admitted(str(fixed_address(proxy)), "172.28.0.30, 203.0.113.7")
+    assert str(env["METRICS_TOKEN"]) == "${METRICS_TOKEN:-}"
+
+
+def test_balancer_does_not_serve_metrics() -> None:
+    assert directives(nginx_block("location = /metrics"), "return") == [["404"]]

@@ -20,6 +20,7 @@ from parley.ai.errors import ProviderError
 from parley.ai.providers import AIProvider
 from parley.ai.retry import RetryPolicy
 from parley.ai.types import CallFacts, ChatMessage, Delta, Finished, ProviderBackend, StreamEvent
+from parley.metrics.instruments import record_first_token
 
 log = structlog.get_logger(__name__)
 
@@ -97,6 +98,7 @@ class ResilientStream:
                 while isinstance(event, Delta):
                     if self._first_delta_at is None:
                         self._first_delta_at = time.perf_counter()
+                        record_first_token(self.provider, self._first_delta_at - self._started)
                     yield event
                     # A backend that ends without `Finished` still gets a proper ending.
                     event = await anext(events, None) or Finished(None, None, self._model)

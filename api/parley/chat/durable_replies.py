@@ -12,6 +12,7 @@ subscription goes through.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from parley.chat.reply_reader import Follower, ReplyReader
 from parley.chat.reply_reaper import ReplyReaper
 from parley.chat.service import ChatService
 from parley.chat.tables import Message, MessageStatus
+from parley.metrics.instruments import REPLY_FOLLOWERS
 from parley.settings import Settings
 
 _STOP_POLL_SECONDS = 0.1
@@ -76,6 +78,16 @@ class DurableReplies:
         """The reply's events with seq > after, live, up to and including ENDED: from the
         job when it runs here, else from its stream through this process's reader."""
         follower = follower or Follower(after)
+        # Closed with the caller, so the follower detaches at once (not when collected).
+        events = self._follow(reply_id, follower)
+        with REPLY_FOLLOWERS.track_inprogress():
+            async with contextlib.aclosing(events):
+                async for event in events:
+                    yield event
+
+    async def _follow(
+        self, reply_id: uuid.UUID, follower: Follower
+    ) -> AsyncGenerator[LogEvent, None]:
         job = self.jobs.local(reply_id)
         if job is not None:
             job.attach(follower)

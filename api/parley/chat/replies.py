@@ -25,6 +25,7 @@ from parley.ai import ProviderError
 from parley.chat.service import ChatService, PreparedReply
 from parley.chat.tables import Conversation, Message, MessageStatus
 from parley.errors import NotFound
+from parley.metrics.instruments import REPLIES_STREAMING
 
 SERVER_FAILURE = "The reply failed on the server."
 
@@ -97,12 +98,13 @@ class ReplyRun:
         """The provider's deltas as they come; ProviderError when it fails. Cancelling the
         consumer closes the provider request at once."""
         reply_id = self.prepared.assistant_message.id
-        async with contextlib.aclosing(self._stream):
-            async for delta in self._stream:
-                self.parts.append(delta.text)
-                yield ReplyDelta(
-                    seq=len(self.parts), assistant_message_id=reply_id, text=delta.text
-                )
+        with REPLIES_STREAMING.track_inprogress():
+            async with contextlib.aclosing(self._stream):
+                async for delta in self._stream:
+                    self.parts.append(delta.text)
+                    yield ReplyDelta(
+                        seq=len(self.parts), assistant_message_id=reply_id, text=delta.text
+                    )
 
     async def finish(
         self, status: MessageStatus, error: str | None = None, error_status: int | None = None

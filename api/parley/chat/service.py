@@ -33,6 +33,7 @@ from parley.chat.validation import (
 )
 from parley.errors import Forbidden, InvalidInput, NotFound
 from parley.insights.budgets import Reservation
+from parley.metrics.instruments import record_reply
 from parley.pagination import Page, Position
 from parley.settings import Settings
 
@@ -531,6 +532,7 @@ class ChatService:
             if self._budget is not None:
                 used = facts.usage.total_tokens if facts.usage is not None else 0
                 await self._budget.settle_reply(prepared.reservation, used)
+        record_reply(facts, status.value, self._providers.info(facts.provider).models)
         log.info(
             "reply stored",
             conversation_id=str(message.conversation_id),

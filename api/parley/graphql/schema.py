@@ -22,6 +22,7 @@ from parley.graphql.error_codes import (
 )
 from parley.graphql.input_limits import InputLimitsQuery
 from parley.graphql.operation_log import OperationLog
+from parley.graphql.operation_metrics import OperationMetrics
 from parley.graphql.response_cache import CacheStore, ResponseCache
 from parley.graphql.validation import DocumentLimits, DocumentValidation, DocumentValidator
 from parley.insights.schema import InsightsQuery
@@ -102,6 +103,8 @@ def serving_extensions(state: AppState) -> list[ExtensionFactory]:
     return [
         OperationScope,
         OperationLog,
+        # Outside ErrorCodes, like the log: it sees every error with its final code.
+        OperationMetrics,
         ErrorCodes,
         RefusalStatus,
         lambda: ResponseCache(cache),
