@@ -176,3 +176,60 @@ async def test_every_conversation_becomes_a_chain_ending_at_its_last_message(
 
     downgrade("0005")
     assert await db.fetchval("SELECT count(*) FROM messages") == 5
+
+
+async def test_search_columns_are_generated_for_existing_rows_and_dropped_on_downgrade(
+    db: asyncpg.Connection,
+) -> None:
+    migrate("0006")
+    user_id = await _add_user(db, "search@example.com")
+    conversation_id = uuid.uuid4()
+    await db.execute(
+        "INSERT INTO conversations (id, user_id, title, ai_provider, ai_model)"
+        " VALUES ($1, $2, 'Deploying Kubernetes', 'DEMO', 'demo-1')",
+        conversation_id,
+        user_id,
+    )
+    await db.execute(
+        "INSERT INTO messages (id, conversation_id, role, content, status)"
+        " VALUES ($1, $2, 'USER', 'The servers were running', 'COMPLETE')",
+        uuid.uuid4(),
+        conversation_id,
+    )
+    migrate("0007")
+    # Rows written before the migration are searchable, stemmed; titles weigh A.
+    assert (
+        await db.fetchval(
+            "SELECT title_tsv::text FROM conversations WHERE id = $1", conversation_id
+        )
+        == "'deploy':1A 'kubernet':2A"
+    )
+    assert (
+        await db.fetchval(
+            "SELECT count(*) FROM messages"
+            " WHERE content_tsv @@ websearch_to_tsquery('english', 'run')"
+        )
+        == 1
+    )
+    assert await db.fetchval("SELECT 'kubernets' <% title FROM conversations") is True
+    indexes = {
+        r["indexname"]
+        for r in await db.fetch("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")
+    }
+    assert {
+        "ix_conversations_title_tsv",
+        "ix_messages_content_tsv",
+        "ix_conversations_title_trgm",
+    } <= indexes
+
+    downgrade("0006")
+    columns = {
+        r["column_name"]
+        for r in await db.fetch(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_name IN ('messages', 'conversations')"
+        )
+    }
+    assert not {"title_tsv", "content_tsv"} & columns
+    assert await db.fetchval("SELECT count(*) FROM messages") == 1
+    migrate("head")  # and up again, over the same rows

@@ -43,6 +43,23 @@ def test_lists_and_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.refresh_token_expire_days == 7
 
 
+def test_token_budget_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    def load() -> Settings:
+        return Settings(
+            _env_file=None,
+            database_url="postgresql://x@h/db",
+            redis_url="redis://h:6379/0",
+            secret_key="k" * 32,
+        )
+
+    # .env.example leaves it empty: no budget, monthly periods.
+    monkeypatch.setenv("TOKEN_BUDGET", "")
+    assert (load().token_budget, load().token_budget_period) == (None, "month")
+    monkeypatch.setenv("TOKEN_BUDGET", "50000")
+    monkeypatch.setenv("TOKEN_BUDGET_PERIOD", " Day ")
+    assert (load().token_budget, load().token_budget_period) == (50_000, "day")
+
+
 def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     # A bare environment and a directory without .env: only what the test gives counts.
     clean = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **env}
@@ -81,6 +98,24 @@ def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
                 "AI_FALLBACKS": "OPENAI=GROK:grok-4.5",
             },
             "AI_FALLBACKS",
+        ),
+        (
+            {
+                "DATABASE_URL": "postgresql://x@h/db",
+                "REDIS_URL": "redis://h/0",
+                "SECRET_KEY": "k" * 32,
+                "TOKEN_BUDGET_PERIOD": "week",
+            },
+            "TOKEN_BUDGET_PERIOD",
+        ),
+        (
+            {
+                "DATABASE_URL": "postgresql://x@h/db",
+                "REDIS_URL": "redis://h/0",
+                "SECRET_KEY": "k" * 32,
+                "TOKEN_BUDGET": "0",
+            },
+            "TOKEN_BUDGET",
         ),
     ],
 )
