@@ -66,7 +66,7 @@ describe("SearchPalette", () => {
     // Debounced: six keystrokes, one request.
     expect(api.calls.filter((name) => name === "Search")).toHaveLength(1);
     expect(within(dialog).getByRole("status")).toHaveTextContent("3 matches");
-    expect(within(list).getAllByRole("option")[0].querySelector("mark")).toHaveTextContent(
+    expect(within(list).getAllByRole("option")[0]!.querySelector("mark")).toHaveTextContent(
       "banana",
     );
   });
@@ -75,7 +75,7 @@ describe("SearchPalette", () => {
     const { user, dialog, input } = await openPalette();
     await user.type(input, "banana");
     const list = await within(dialog).findByRole("listbox", { name: "Search results" });
-    const options = within(list).getAllByRole("option");
+    const options = within(list).getAllByRole("option") as [HTMLElement, HTMLElement, HTMLElement];
     expect(options[0]).toHaveAttribute("aria-selected", "true");
     expect(input).toHaveAttribute("aria-activedescendant", options[0].id);
 
@@ -98,7 +98,7 @@ describe("SearchPalette", () => {
     const { user, dialog, input } = await openPalette();
     await user.type(input, "banana");
     const list = await within(dialog).findByRole("listbox", { name: "Search results" });
-    await user.click(within(list).getAllByRole("option")[2]);
+    await user.click(within(list).getAllByRole("option")[2]!);
     expect(push).toHaveBeenCalledWith("/dashboard/chat/c3");
   });
 
