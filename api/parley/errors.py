@@ -9,6 +9,7 @@ an internal error and is masked.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from typing import ClassVar
 
@@ -21,6 +22,8 @@ class ErrorCode(enum.StrEnum):
     CONFLICT = "CONFLICT"
     RATE_LIMITED = "RATE_LIMITED"
     PROVIDER_ERROR = "PROVIDER_ERROR"
+    # The caller's token budget for the period is spent (extensions.resetsAt says until when).
+    QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
     # This process is shutting down: the same request on another process (or in a moment)
     # will be served.
     UNAVAILABLE = "UNAVAILABLE"
@@ -69,6 +72,18 @@ class RateLimited(DomainError):
 
     def details(self) -> dict[str, object]:
         return {"retry_after": self.retry_after}
+
+
+class QuotaExceeded(DomainError):
+    code = ErrorCode.QUOTA_EXCEEDED
+
+    def __init__(self, resets_at: dt.datetime) -> None:
+        super().__init__("Your token budget for this period is spent.")
+        self.resets_at = resets_at
+
+    def details(self) -> dict[str, object]:
+        # As the DateTime scalar shows a moment: ISO 8601 with its offset.
+        return {"resets_at": self.resets_at.isoformat()}
 
 
 class Unavailable(DomainError):

@@ -21,6 +21,8 @@ from parley.chat.service import ChatService
 from parley.db import create_engine, create_session_factory
 from parley.graphql.view import ParleyGraphQL
 from parley.health import health_check
+from parley.insights.budgets import TokenBudgets
+from parley.insights.service import InsightsService
 from parley.logs import configure_logging
 from parley.rate_limits import RateLimiter
 from parley.request_context import RequestContextMiddleware
@@ -67,10 +69,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
         limiter=RateLimiter(settings.redis_url),
         conversation_events=ConversationEvents(settings.redis_url),
     )
-    chat = ChatService(settings, state.db_sessions, state.providers, ChangeFeed(redis))
+    budgets = (
+        TokenBudgets(redis, settings.token_budget, settings.token_budget_period)
+        if settings.token_budget is not None
+        else None
+    )
+    insights = InsightsService(settings, state.db_sessions, budgets)
+    chat = ChatService(
+        settings, state.db_sessions, state.providers, ChangeFeed(redis), budget=insights
+    )
     replies = DurableReplies.build(settings, chat, redis)
     graphql = ParleyGraphQL(
-        state, AuthService(settings, state.db_sessions, redis, state.limiter), chat, replies
+        state,
+        AuthService(settings, state.db_sessions, redis, state.limiter),
+        chat,
+        replies,
+        insights,
     )
 
     @contextlib.asynccontextmanager

@@ -102,6 +102,10 @@ class Settings(DatabaseSettings, AISettings):
     # Who names a conversation after its first reply: its own provider and model unless set.
     title_provider: AIProvider | None = None
     title_model: str | None = None
+    # Tokens (prompt + completion, as providers report them) each user may spend per UTC day or
+    # month; unset: no budget (parley.insights.budgets).
+    token_budget: int | None = Field(default=None, ge=1)
+    token_budget_period: Literal["day", "month"] = "month"
 
     rate_limit_messages: str = "10/minute"
     rate_limit_auth: str = "10/minute"
@@ -141,7 +145,7 @@ class Settings(DatabaseSettings, AISettings):
         parse_networks(value)
         return value
 
-    @field_validator("title_provider", "title_model", mode="before")
+    @field_validator("title_provider", "title_model", "token_budget", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -151,6 +155,11 @@ class Settings(DatabaseSettings, AISettings):
     def _budgets(cls, value: str) -> str:
         _parse_budgets(value)
         return value
+
+    @field_validator("token_budget_period", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -181,7 +190,7 @@ class Settings(DatabaseSettings, AISettings):
     def _token_budgets(self) -> dict[str, int]:
         return _parse_budgets(self.context_token_budgets)
 
-    def token_budget(self, model: str) -> int:
+    def context_budget(self, model: str) -> int:
         """The context budget, in estimated tokens, for requests to `model`."""
         return self._token_budgets.get(model, self.context_token_budget)
 

@@ -11,7 +11,8 @@ import contextlib
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,6 +32,7 @@ from parley.chat.validation import (
     title_from_message,
 )
 from parley.errors import Forbidden, InvalidInput, NotFound
+from parley.insights.budgets import Reservation
 from parley.pagination import Page, Position
 from parley.settings import Settings
 
@@ -60,6 +62,17 @@ class PreparedReply:
     # The title this reply's first message gave its conversation (by the heuristic), which a
     # model's title may replace; None when the conversation already had one.
     named_as: str | None = None
+    # The tokens held against the user's budget until the reply settles (None: no budget).
+    reservation: Reservation | None = None
+
+
+class ReplyBudget(Protocol):
+    """Holds a reply's maximum against its user's token budget before the provider is asked
+    (refusing with QuotaExceeded when it is spent) and settles it with what the reply used."""
+
+    async def reserve_reply(self, user_id: uuid.UUID, prompt_tokens: int) -> Reservation | None: ...
+
+    async def settle_reply(self, reservation: Reservation | None, used_tokens: int) -> None: ...
 
 
 @dataclass
@@ -93,11 +106,13 @@ class ChatService:
         db_sessions: async_sessionmaker[AsyncSession],
         providers: ProviderRegistry,
         changes: ChangeFeed,
+        budget: ReplyBudget | None = None,
     ) -> None:
         self._settings = settings
         self._db = db_sessions
         self._providers = providers
         self._changes = changes
+        self._budget = budget
         self.titles = TitleNamer(settings, providers, self._rename_by_model)
 
     # -- reads ---------------------------------------------------------------------------
@@ -246,63 +261,104 @@ class ChatService:
         default the current branch's last message. `reply_id` is the reply's id when the
         caller chose it first (to hold its lease)."""
         text = clean_content(content, self._settings.message_max_chars)
-        async with self._write(user_id) as unit:
-            db = unit.db
-            conversation = check_owner(await repository.conversation(db, conversation_id), user_id)
-            client = self._client(conversation.ai_provider)
-            # The operator may have withdrawn the model since the conversation chose it.
-            self._offered_model(conversation.ai_provider, conversation.ai_model)
-            parent = await self._parent(db, conversation, parent_id)
-            earlier = (
-                await repository.history(db, parent.id, self._settings.history_max_messages - 1)
-                if parent is not None
-                else []
-            )
-            now = dt.datetime.now(dt.UTC)
-            user_message = Message(
-                id=uuid.uuid4(),
-                conversation_id=conversation.id,
-                parent_id=parent.id if parent is not None else None,
-                depth=parent.depth + 1 if parent is not None else 1,
-                role=MessageRole.USER,
-                content=text,
-                status=MessageStatus.COMPLETE,
-                created_at=now,
-            )
-            # One microsecond later, so the pair sorts in the order it was written.
-            reply = self._new_reply(
-                conversation, user_message, reply_id, now + dt.timedelta(microseconds=1)
-            )
-            db.add_all([user_message, reply])
-            named = None
-            if conversation.title is None:
-                conversation.title = named = title_from_message(text)
-            await self._show(unit, conversation, reply, now)
-        return self._prepared(
+        reservation: Reservation | None = None
+        try:
+            async with self._write(user_id) as unit:
+                db = unit.db
+                conversation = check_owner(
+                    await repository.conversation(db, conversation_id), user_id
+                )
+                client = self._client(conversation.ai_provider)
+                # The operator may have withdrawn the model since the conversation chose it.
+                self._offered_model(conversation.ai_provider, conversation.ai_model)
+                parent = await self._parent(db, conversation, parent_id)
+                earlier = (
+                    await repository.history(db, parent.id, self._settings.history_max_messages - 1)
+                    if parent is not None
+                    else []
+                )
+                now = dt.datetime.now(dt.UTC)
+                user_message = Message(
+                    id=uuid.uuid4(),
+                    conversation_id=conversation.id,
+                    parent_id=parent.id if parent is not None else None,
+                    depth=parent.depth + 1 if parent is not None else 1,
+                    role=MessageRole.USER,
+                    content=text,
+                    status=MessageStatus.COMPLETE,
+                    created_at=now,
+                )
+                # Before anything is stored: a refused reply leaves no trace.
+                reservation = await self._reserve(user_id, conversation, [*earlier, user_message])
+                # One microsecond later, so the pair sorts in the order it was written.
+                reply = self._new_reply(
+                    conversation, user_message, reply_id, now + dt.timedelta(microseconds=1)
+                )
+                db.add_all([user_message, reply])
+                named = None
+                if conversation.title is None:
+                    conversation.title = named = title_from_message(text)
+                await self._show(unit, conversation, reply, now)
+        except BaseException:
+            await self._release(reservation)
+            raise
+        prepared = self._prepared(
             conversation, user_message, reply, client, [*earlier, user_message], named
         )
+        return replace(prepared, reservation=reservation)
 
     async def prepare_regeneration(
         self, user_id: uuid.UUID, message_id: uuid.UUID, reply_id: uuid.UUID | None = None
     ) -> PreparedReply:
         """A new version of an assistant message: a STREAMING sibling (same user message
         before it), stored and shown. The provider sees the branch up to that user message."""
-        async with self._write(user_id) as unit:
-            db = unit.db
-            replaced, conversation = await self._own_in(db, user_id, message_id)
-            if replaced.role is not MessageRole.ASSISTANT or replaced.parent_id is None:
-                raise InvalidInput("Only a reply can be regenerated.", field="message_id")
-            client = self._client(conversation.ai_provider)
-            self._offered_model(conversation.ai_provider, conversation.ai_model)
-            question = await repository.message(db, replaced.parent_id)
-            if question is None:  # the parent's row is locked by the FK: cannot happen
-                raise NotFound("Message not found.")
-            context = await repository.history(db, question.id, self._settings.history_max_messages)
-            now = dt.datetime.now(dt.UTC)
-            reply = self._new_reply(conversation, question, reply_id, now)
-            db.add(reply)
-            await self._show(unit, conversation, reply, now)
-        return self._prepared(conversation, question, reply, client, context, None)
+        reservation: Reservation | None = None
+        try:
+            async with self._write(user_id) as unit:
+                db = unit.db
+                replaced, conversation = await self._own_in(db, user_id, message_id)
+                if replaced.role is not MessageRole.ASSISTANT or replaced.parent_id is None:
+                    raise InvalidInput("Only a reply can be regenerated.", field="message_id")
+                client = self._client(conversation.ai_provider)
+                self._offered_model(conversation.ai_provider, conversation.ai_model)
+                question = await repository.message(db, replaced.parent_id)
+                if question is None:  # the parent's row is locked by the FK: cannot happen
+                    raise NotFound("Message not found.")
+                context = await repository.history(
+                    db, question.id, self._settings.history_max_messages
+                )
+                reservation = await self._reserve(user_id, conversation, context)
+                now = dt.datetime.now(dt.UTC)
+                reply = self._new_reply(conversation, question, reply_id, now)
+                db.add(reply)
+                await self._show(unit, conversation, reply, now)
+        except BaseException:
+            await self._release(reservation)
+            raise
+        prepared = self._prepared(conversation, question, reply, client, context, None)
+        return replace(prepared, reservation=reservation)
+
+    async def _reserve(
+        self, user_id: uuid.UUID, conversation: Conversation, branch: list[Message]
+    ) -> Reservation | None:
+        """Hold the reply's maximum against the user's budget (QuotaExceeded when spent):
+        the estimated prompt the provider will be sent, plus the output cap."""
+        if self._budget is None:
+            return None
+        system = conversation.system_prompt or self._settings.default_system_prompt
+        messages = [ChatMessage(role=_ROLES[m.role], content=m.content) for m in branch]
+        sent = context_window.fit(
+            messages, system, self._settings.context_budget(conversation.ai_model)
+        )
+        prompt = context_window.estimate_tokens(system) + sum(
+            context_window.estimate_tokens(m.content) + context_window.MESSAGE_OVERHEAD_TOKENS
+            for m in sent
+        )
+        return await self._budget.reserve_reply(user_id, prompt)
+
+    async def _release(self, reservation: Reservation | None) -> None:
+        if self._budget is not None and reservation is not None:
+            await self._budget.settle_reply(reservation, 0)
 
     def _new_reply(
         self,
@@ -356,7 +412,7 @@ class ChatService:
             client=client,
             system=system,
             context=context_window.fit(
-                messages, system, self._settings.token_budget(conversation.ai_model)
+                messages, system, self._settings.context_budget(conversation.ai_model)
             ),
             named_as=named,
         )
@@ -457,18 +513,24 @@ class ChatService:
         """The reply's one closing write: text, status, generation facts and the seq of its
         final event. None when the conversation was deleted while the reply ran."""
         message = prepared.assistant_message
-        async with self._write(prepared.conversation.user_id) as unit:
-            stored = await repository.finish_message(
-                unit.db,
-                message.id,
-                content=text,
-                status=status,
-                facts=facts,
-                error=error,
-                error_status=error_status,
-                final_seq=final_seq,
-            )
-            unit.changed(message.conversation_id)
+        try:
+            async with self._write(prepared.conversation.user_id) as unit:
+                stored = await repository.finish_message(
+                    unit.db,
+                    message.id,
+                    content=text,
+                    status=status,
+                    facts=facts,
+                    error=error,
+                    error_status=error_status,
+                    final_seq=final_seq,
+                )
+                unit.changed(message.conversation_id)
+        finally:
+            # What the reply cost, as stored (unknown usage is stored and counted as none).
+            if self._budget is not None:
+                used = facts.usage.total_tokens if facts.usage is not None else 0
+                await self._budget.settle_reply(prepared.reservation, used)
         log.info(
             "reply stored",
             conversation_id=str(message.conversation_id),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import math
 import uuid
 from collections.abc import Callable
 from typing import Literal, TypeVar
@@ -62,6 +63,26 @@ def decode_cursor(cursor: str | None, field: str) -> Position | None:
         # In UTC, so a forged offset that pushes it past year 1 or 9999 fails here, not in SQL.
         return moment.astimezone(dt.UTC), uuid.UUID(row_id)
     except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInput(f"Malformed cursor `{field}`.", field=field) from None
+
+
+def encode_rank_cursor(score: float, row_id: uuid.UUID) -> str:
+    """A position in a ranked list: the score (repr round-trips a float exactly), then the id."""
+    raw = f"r|{score!r}|{row_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_rank_cursor(cursor: str | None, field: str) -> tuple[float, uuid.UUID] | None:
+    if cursor is None:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        kind, score, row_id = base64.urlsafe_b64decode(padded).decode().split("|")
+        value = float(score)
+        if kind != "r" or not math.isfinite(value):
+            raise ValueError("not a rank position")
+        return value, uuid.UUID(row_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput(f"Malformed cursor `{field}`.", field=field) from None
 
 

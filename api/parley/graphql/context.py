@@ -21,6 +21,7 @@ from parley.chat.durable_replies import DurableReplies
 from parley.chat.loaders import ChatLoaders
 from parley.chat.service import ChatService
 from parley.client_ip import client_ip
+from parley.insights.service import InsightsService
 from parley.request_context import annotate_access_line
 from parley.state import AppState
 
@@ -33,6 +34,7 @@ class Context:
     auth: AuthService
     chat: ChatService
     replies: DurableReplies
+    insights: InsightsService
     # Set by Strawberry from the socket's connection_init payload.
     connection_params: dict[str, Any] | None = None
     # Set for each operation by `OperationScope`.

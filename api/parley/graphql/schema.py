@@ -24,11 +24,12 @@ from parley.graphql.input_limits import InputLimitsQuery
 from parley.graphql.operation_log import OperationLog
 from parley.graphql.response_cache import CacheStore, ResponseCache
 from parley.graphql.validation import DocumentLimits, DocumentValidation, DocumentValidator
+from parley.insights.schema import InsightsQuery
 from parley.state import AppState
 
 
 @strawberry.type
-class Query(AuthQuery, ChatQuery, InputLimitsQuery):
+class Query(AuthQuery, ChatQuery, InsightsQuery, InputLimitsQuery):
     pass
 
 

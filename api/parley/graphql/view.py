@@ -32,6 +32,7 @@ from parley.graphql.transport import (
     refuse_get,
     replaying,
 )
+from parley.insights.service import InsightsService
 from parley.state import AppState
 
 
@@ -40,7 +41,12 @@ class ParleyGraphQL(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = StrictTransportWSHandler
 
     def __init__(
-        self, state: AppState, auth: AuthService, chat: ChatService, replies: DurableReplies
+        self,
+        state: AppState,
+        auth: AuthService,
+        chat: ChatService,
+        replies: DurableReplies,
+        insights: InsightsService,
     ) -> None:
         super().__init__(
             build_schema(
@@ -61,6 +67,7 @@ class ParleyGraphQL(GraphQL[Context, None]):
         self._auth = auth
         self._chat = chat
         self._replies = replies
+        self._insights = insights
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -116,6 +123,7 @@ class ParleyGraphQL(GraphQL[Context, None]):
             auth=self._auth,
             chat=self._chat,
             replies=self._replies,
+            insights=self._insights,
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:

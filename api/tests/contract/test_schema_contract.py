@@ -30,6 +30,8 @@ CONTRACT = Path(__file__).resolve().parents[4] / "shared" / "contract" / "schema
 REPLIES_CONTRACT = CONTRACT.with_name("replies.graphql")
 # Conversation trees (v2): a fragment too.
 BRANCHES_CONTRACT = CONTRACT.with_name("branches.graphql")
+# Search, usage, budgets and provider fallback (v2): a fragment too.
+INSIGHTS_CONTRACT = CONTRACT.with_name("insights.graphql")
 
 
 def test_committed_schema_graphql_matches_the_code() -> None:
@@ -116,6 +118,15 @@ def test_schema_offers_the_conversation_trees_contract() -> None:
     missing, different = _fragment_check(BRANCHES_CONTRACT)
     assert not missing, f"missing from the schema: {missing}"
     assert not different, f"different from branches.graphql (contract, ours): {different}"
+
+
+@pytest.mark.skipif(
+    not INSIGHTS_CONTRACT.exists(), reason="the shared contract is not beside this clone"
+)
+def test_schema_offers_the_insights_contract() -> None:
+    missing, different = _fragment_check(INSIGHTS_CONTRACT)
+    assert not missing, f"missing from the schema: {missing}"
+    assert not different, f"different from insights.graphql (contract, ours): {different}"
 
 
 def test_the_fragment_reader_sees_what_branches_promise() -> None:
