@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from parley.ai.fallbacks import parse_fallbacks
 from parley.ai.providers import AIProvider
 
 GEMINI_OPENAI_BASE_URL = "https://generativelanguage.googleapis.com/v1beta/openai/"
@@ -80,6 +81,9 @@ class AISettings(BaseSettings):
     ai_retry_max_delay_seconds: float = Field(default=8.0, ge=0)
     # Reasoning models spend part of this budget thinking, so it is not tiny.
     ai_max_output_tokens: int = Field(default=4096, ge=1)
+    # Who answers when a provider fails before its first delta (`parley.ai.fallbacks`).
+    # Defined after every provider field: its validator reads them to check the routes.
+    ai_fallbacks: str = ""
 
     @field_validator(
         "default_ai_provider",
@@ -110,6 +114,37 @@ class AISettings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             return cls.model_fields[info.field_name or ""].default
         return value
+
+    @field_validator("ai_fallbacks")
+    @classmethod
+    def _ai_fallback_routes(cls, value: str, info: ValidationInfo) -> str:
+        # Only syntax and names here would let a typo wait for the first outage: check that
+        # each route is configured and offers its model, from the fields validated so far.
+        for routes in parse_fallbacks(value).values():
+            for route in routes:
+                _check_route(info.data, route.provider, route.model)
+        return value
+
+
+# The settings fields each provider is configured by: (its key or URL, models, default model).
+_PROVIDER_FIELDS: dict[AIProvider, tuple[str | None, str, str]] = {
+    AIProvider.OPENAI: ("openai_api_key", "openai_models", "openai_default_model"),
+    AIProvider.ANTHROPIC: ("anthropic_api_key", "anthropic_models", "anthropic_default_model"),
+    AIProvider.GEMINI: ("gemini_api_key", "gemini_models", "gemini_default_model"),
+    AIProvider.GROK: ("xai_api_key", "grok_models", "grok_default_model"),
+    AIProvider.OLLAMA: ("ollama_base_url", "ollama_models", "ollama_default_model"),
+    AIProvider.DEMO: (None, "demo_models", "demo_default_model"),
+}
+
+
+def _check_route(data: dict[str, Any], provider: AIProvider, model: str | None) -> None:
+    needs, models_field, default_field = _PROVIDER_FIELDS[provider]
+    if needs is not None and data.get(needs) is None:
+        raise ValueError(f"{provider.value} is not configured (set {needs.upper()})")
+    listed: tuple[str, ...] = data.get(models_field) or ()
+    offered = {*listed, data.get(default_field)}
+    if model is not None and ANY_MODEL not in listed and model not in offered:
+        raise ValueError(f"{provider.value} does not offer the model {model!r}")
 
 
 @dataclass(frozen=True)

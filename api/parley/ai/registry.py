@@ -15,6 +15,7 @@ import structlog
 from parley.ai.anthropic_messages import AnthropicBackend, anthropic_client
 from parley.ai.config import AISettings, ProviderSettings, provider_settings
 from parley.ai.demo import DemoBackend
+from parley.ai.fallbacks import FallbackClient, parse_fallbacks
 from parley.ai.openai_compatible import OpenAICompatibleBackend, openai_client
 from parley.ai.providers import PREFERENCE_ORDER, AIProvider
 from parley.ai.resilient import ResilientClient
@@ -75,6 +76,7 @@ class ProviderRegistry:
             if config.configured
         }
         self._default = self._pick_default(settings.default_ai_provider)
+        self._fallbacks = self._fallback_clients(settings)
 
     def _pick_default(self, wanted: AIProvider | None) -> AIProvider:
         if wanted is not None:
@@ -83,11 +85,25 @@ class ProviderRegistry:
             log.warning("ai.default_provider_not_configured", provider=wanted.value)
         return next(p for p in PREFERENCE_ORDER if p in self._clients)
 
+    def _fallback_clients(self, settings: AISettings) -> dict[AIProvider, FallbackClient]:
+        # Settings validation already refused routes to unconfigured providers.
+        return {
+            provider: FallbackClient(
+                self._clients[provider],
+                [
+                    (self._clients[r.provider], r.model or self.default_model(r.provider))
+                    for r in routes
+                ],
+            )
+            for provider, routes in parse_fallbacks(settings.ai_fallbacks).items()
+            if provider in self._clients and routes
+        }
+
     def client(self, provider: AIProvider) -> ProviderClient:
-        """The provider's client; `LookupError` when it has no key (or base URL) here: check
-        `is_configured` first."""
+        """The provider's client, with its fallbacks (AI_FALLBACKS) when it has some;
+        `LookupError` when it has no key (or base URL) here: check `is_configured` first."""
         try:
-            return self._clients[provider]
+            return self._fallbacks.get(provider) or self._clients[provider]
         except KeyError:
             raise LookupError(f"{provider.value} is not configured") from None
 

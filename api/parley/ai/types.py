@@ -58,7 +58,10 @@ class CallFacts:
     latency_ms: int
     # Time to the first delta; None when none arrived.
     ttft_ms: int | None
+    # Provider calls made, retries and fallbacks included.
     attempts: int
+    # The conversation's own provider when a fallback answered (`parley.ai.fallbacks`).
+    fallback_from: AIProvider | None = None
 
 
 class ReplyStream(Protocol):

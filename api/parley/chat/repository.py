@@ -284,6 +284,7 @@ async def finish_message(
             ttft_ms=facts.ttft_ms,
             finish_reason=facts.finish_reason,
             attempts=facts.attempts,
+            fallback_from=facts.fallback_from,
             error=error,
             error_status=error_status,
             final_seq=final_seq,

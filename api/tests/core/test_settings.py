@@ -73,6 +73,15 @@ def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
             },
             "BCRYPT_ROUNDS",
         ),
+        (
+            {
+                "DATABASE_URL": "postgresql://x@h/db",
+                "REDIS_URL": "redis://h/0",
+                "SECRET_KEY": "k" * 32,
+                "AI_FALLBACKS": "OPENAI=GROK:grok-4.5",
+            },
+            "AI_FALLBACKS",
+        ),
     ],
 )
 def test_bad_settings_stop_start_up_with_one_line(env: dict[str, str], named: str) -> None:
