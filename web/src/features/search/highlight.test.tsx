@@ -49,11 +49,16 @@ describe("highlightSegments", () => {
     ).toBe("[he]ll[o]");
   });
 
-  it("counts characters as code points: emoji and accents do not shift the ranges", () => {
-    // "café 🎉 party": the API (Python) counts 🎉 as one character, JavaScript as two units.
-    expect(show("café 🎉 party", [{ start: 7, end: 12 }])).toBe("café 🎉 [party]");
-    expect(show("🎉🎉 naïve", [{ start: 3, end: 8 }])).toBe("🎉🎉 [naïve]");
+  it("counts UTF-16 units as the API does: emoji count two, accents one", () => {
+    // "café 🎉 party": é is one unit, 🎉 two, so "party" starts at 8.
+    expect(show("café 🎉 party", [{ start: 8, end: 13 }])).toBe("café 🎉 [party]");
+    expect(show("🎉🎉 naïve", [{ start: 5, end: 10 }])).toBe("🎉🎉 [naïve]");
     expect(show("日本語のテキスト", [{ start: 0, end: 3 }])).toBe("[日本語]のテキスト");
+  });
+
+  it("never cuts an emoji in two: a range ending or starting inside one takes it whole", () => {
+    expect(show("a🎉b", [{ start: 0, end: 2 }])).toBe("[a🎉]b");
+    expect(show("a🎉b", [{ start: 2, end: 4 }])).toBe("a[🎉b]");
   });
 });
 

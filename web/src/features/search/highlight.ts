@@ -1,4 +1,4 @@
-/** A [start, end) range of characters, as the API sends them. */
+/** A [start, end) range of a string in UTF-16 code units, as the API sends them. */
 export interface TextRange {
   start: number;
   end: number;
@@ -9,20 +9,31 @@ export interface Segment {
   marked: boolean;
 }
 
+/** Whether the UTF-16 unit at `index` is the second half of a surrogate pair (an emoji's). */
+function isLowSurrogateAt(text: string, index: number): boolean {
+  const unit = text.charCodeAt(index);
+  const before = text.charCodeAt(index - 1);
+  return unit >= 0xdc00 && unit <= 0xdfff && before >= 0xd800 && before <= 0xdbff;
+}
+
+/** An offset moved off the middle of a surrogate pair (by `step`: -1 back, +1 on). */
+function onBoundary(text: string, index: number, step: -1 | 1): number {
+  return index > 0 && index < text.length && isLowSurrogateAt(text, index) ? index + step : index;
+}
+
 /**
- * Splits a snippet into plain and marked pieces. The API counts characters as Python does
- * (code points), while JavaScript strings index UTF-16 units: an emoji before a match would
- * shift every range by one, so the text is split into code points first. Ranges are
- * clamped to the text, empty ones dropped, overlapping or touching ones merged, so whatever
- * the API sends the snippet is shown whole and each character once.
+ * Splits a snippet into plain and marked pieces. The API gives ranges in UTF-16 code units,
+ * as JavaScript indexes strings (an emoji counts 2). Ranges are clamped to the text, widened
+ * off the middle of an emoji, empty ones dropped, overlapping or touching ones merged: so
+ * whatever arrives, the snippet is shown whole, each character once, no emoji cut in two.
  */
 export function highlightSegments(text: string, ranges: readonly TextRange[]): Segment[] {
-  const chars = Array.from(text);
-  const length = chars.length;
+  const length = text.length;
+  const clamp = (value: number) => Math.max(0, Math.min(length, Math.trunc(value)));
   const clamped = ranges
     .map(({ start, end }) => ({
-      start: Math.max(0, Math.min(length, Math.trunc(start))),
-      end: Math.max(0, Math.min(length, Math.trunc(end))),
+      start: onBoundary(text, clamp(start), -1),
+      end: onBoundary(text, clamp(end), 1),
     }))
     .filter(({ start, end }) => end > start)
     .sort((a, b) => a.start - b.start);
@@ -37,10 +48,10 @@ export function highlightSegments(text: string, ranges: readonly TextRange[]): S
   const segments: Segment[] = [];
   let at = 0;
   for (const { start, end } of merged) {
-    if (start > at) segments.push({ text: chars.slice(at, start).join(""), marked: false });
-    segments.push({ text: chars.slice(start, end).join(""), marked: true });
+    if (start > at) segments.push({ text: text.slice(at, start), marked: false });
+    segments.push({ text: text.slice(start, end), marked: true });
     at = end;
   }
-  if (at < length) segments.push({ text: chars.slice(at).join(""), marked: false });
+  if (at < length) segments.push({ text: text.slice(at), marked: false });
   return segments;
 }
