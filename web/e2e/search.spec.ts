@@ -49,6 +49,8 @@ test("a word from an old answer is found from the sidebar and with Ctrl+K, and o
 
   // The palette, from another page, with the keyboard only.
   await page.goto("/dashboard/chat");
+  // Signed in again from the session cookie: the shortcut works once the app is up.
+  await expect(page.getByRole("button", { name: "Search", exact: true })).toBeVisible();
   await page.keyboard.press("Control+k");
   const palette = page.getByRole("dialog", { name: "Search" });
   const field = palette.getByRole("combobox", { name: "Search conversations" });
