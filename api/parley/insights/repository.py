@@ -46,21 +46,21 @@ class SearchRows:
 # empty, so the total always comes back.
 _PAGE = text(
     """
-    WITH q AS (
-        SELECT websearch_to_tsquery('english'::regconfig, :query) AS tsq
-    ),
-    hits AS (
+    WITH hits AS (
         SELECT c.id AS conversation_id, NULL::uuid AS message_id, c.id AS hit_id,
-               (ts_rank(c.title_tsv, q.tsq) + word_similarity(:query, c.title))::float8
-                   AS score
-        FROM conversations AS c CROSS JOIN q
-        WHERE c.user_id = :user_id AND (c.title_tsv @@ q.tsq OR :query <% c.title)
+               (ts_rank(c.title_tsv, websearch_to_tsquery('english'::regconfig, :query))
+                + word_similarity(:query, c.title))::float8 AS score
+        FROM conversations AS c
+        WHERE c.user_id = :user_id
+          AND (c.title_tsv @@ websearch_to_tsquery('english'::regconfig, :query)
+               OR :query <% c.title)
         UNION ALL
-        SELECT m.conversation_id, m.id, m.id, ts_rank(m.content_tsv, q.tsq)::float8
+        SELECT m.conversation_id, m.id, m.id,
+               ts_rank(m.content_tsv, websearch_to_tsquery('english'::regconfig, :query))::float8
         FROM messages AS m
         JOIN conversations AS c ON c.id = m.conversation_id
-        CROSS JOIN q
-        WHERE c.user_id = :user_id AND m.content_tsv @@ q.tsq
+        WHERE c.user_id = :user_id
+          AND m.content_tsv @@ websearch_to_tsquery('english'::regconfig, :query)
     ),
     page AS (
         SELECT * FROM hits
