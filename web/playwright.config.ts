@@ -8,6 +8,8 @@ import { defineConfig, devices } from "@playwright/test";
  */
 const API_PORT = Number(process.env.E2E_API_PORT || 8200);
 const API2_PORT = Number(process.env.E2E_API2_PORT || 8202);
+// As e2e/servers/env.sh: next to the first unless set.
+const API3_PORT = Number(process.env.E2E_API3_PORT || API_PORT + 4);
 const WEB_PORT = Number(process.env.E2E_WEB_PORT || 3200);
 const FAKE_PROVIDER_PORT = Number(process.env.E2E_FAKE_PROVIDER_PORT || 8201);
 const SLOW_PROVIDER_PORT = Number(process.env.E2E_SLOW_PROVIDER_PORT || 8203);
@@ -64,6 +66,14 @@ export default defineConfig({
       // first; e2e/helpers.ts points a tab at this one (durable-replies.spec.ts).
       command: "bash e2e/servers/api.sh --second",
       url: `http://127.0.0.1:${API2_PORT}/health_check`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+    },
+    {
+      // A third, with a token budget and provider fallback (the first has neither, as the
+      // other specs expect); e2e/insights-helpers.ts points a page at it.
+      command: "bash e2e/servers/api.sh --insights",
+      url: `http://127.0.0.1:${API3_PORT}/health_check`,
       timeout: 120_000,
       reuseExistingServer: false,
     },

@@ -4,6 +4,7 @@
 # at a closed port so a failing provider can be tested too.
 #   api.sh            the first process: resets the database and Redis, then serves
 #   api.sh --second   another process on E2E_API2_PORT sharing them, once the first is up
+#   api.sh --insights another on E2E_API3_PORT with a token budget and provider fallback
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$E2E_ROOT/api"
@@ -11,6 +12,7 @@ cd "$E2E_ROOT/api"
 ROLE="${1:-}"
 PORT="$E2E_API_PORT"
 [ "$ROLE" = "--second" ] && PORT="$E2E_API2_PORT"
+[ "$ROLE" = "--insights" ] && PORT="$E2E_API3_PORT"
 
 export DATABASE_URL="$E2E_DATABASE_URL"
 export REDIS_URL="$E2E_REDIS_URL"
@@ -33,7 +35,14 @@ export LOG_LEVEL=WARNING
 export TRUSTED_PROXIES="127.0.0.1/32,::1/128"
 export RATE_LIMIT_AUTH="10000/minute" RATE_LIMIT_MESSAGES="10000/minute"
 
-if [ "$ROLE" = "--second" ]; then
+if [ "$ROLE" = "--insights" ]; then
+  # Per user and month: each test's new user starts with all of it.
+  export TOKEN_BUDGET="${E2E_TOKEN_BUDGET:-5000}"
+  # OpenAI points at a closed port: its replies are answered by the fake Anthropic.
+  export AI_FALLBACKS="OPENAI=ANTHROPIC"
+fi
+
+if [ -n "$ROLE" ]; then
   # The first process owns the reset: wait until it serves.
   until curl -sf "http://127.0.0.1:${E2E_API_PORT}/health_check" >/dev/null; do sleep 0.5; done
 else

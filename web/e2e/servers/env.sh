@@ -3,6 +3,9 @@
 export E2E_API_PORT="${E2E_API_PORT:-8200}"
 # A second API process sharing the database and Redis (durable replies across processes).
 export E2E_API2_PORT="${E2E_API2_PORT:-8202}"
+# A third API process sharing them, configured as the default ones are not: a token budget
+# and provider fallback (search.spec.ts, usage.spec.ts). Next to the first by default.
+export E2E_API3_PORT="${E2E_API3_PORT:-$((E2E_API_PORT + 4))}"
 export E2E_WEB_PORT="${E2E_WEB_PORT:-3200}"
 export E2E_FAKE_PROVIDER_PORT="${E2E_FAKE_PROVIDER_PORT:-8201}"
 # A fake provider whose replies take about 15 s (standing in for Gemini), for replies that

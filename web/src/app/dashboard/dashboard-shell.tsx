@@ -1,6 +1,6 @@
 "use client";
 
-import { Braces } from "lucide-react";
+import { BarChart3, Braces } from "lucide-react";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { SignOutButton } from "@/features/auth/sign-out-button";
@@ -8,6 +8,7 @@ import { ConversationSidebar } from "@/features/conversations/conversation-sideb
 import { MobileSidebar } from "@/features/conversations/mobile-sidebar";
 import { NewChatButton } from "@/features/conversations/new-chat-button";
 import { useConversationEvents } from "@/features/conversations/use-conversation-events";
+import { SearchPalette } from "@/features/search/search-palette";
 import { useAuthStore } from "@/lib/auth/store";
 import { ThemeToggle } from "@/components/app/theme-toggle";
 
@@ -26,6 +27,13 @@ export function DashboardShell({ children }: { children: React.ReactNode }) {
             Parley
           </Link>
           <NewChatButton />
+          <SearchPalette />
+          <Button asChild variant="ghost" size="sm" className="px-2 sm:px-3">
+            <Link href="/dashboard/usage" aria-label="Usage">
+              <BarChart3 aria-hidden />
+              <span className="hidden sm:inline">Usage</span>
+            </Link>
+          </Button>
           <Button asChild variant="ghost" size="sm" className="px-2 sm:px-3">
             <Link href="/explorer" aria-label="API explorer">
               <Braces aria-hidden />

@@ -17,6 +17,7 @@ import { MessageActionsContext, type MessageActions } from "./message-actions";
 import { takeFirstPrompt } from "./first-prompt";
 import { MessageList } from "./message-list";
 import { useLiveReplies } from "./live-replies";
+import { useMessageTarget } from "./use-message-target";
 import { shownMessages, type ChatMessage } from "./live-reply";
 import { useConversation } from "./use-conversation";
 import { useReply } from "./use-reply";
@@ -31,9 +32,24 @@ const STREAM_ANNOUNCEMENT: Record<StreamStatus, string> = {
   error: "The reply failed.",
 };
 
-export function ChatView({ conversationId }: { conversationId: string }) {
-  const { conversation, messages, status, hasOlder, loadingOlder, loadOlder, resetPaging } =
-    useConversation(conversationId);
+export function ChatView({
+  conversationId,
+  targetMessageId = null,
+}: {
+  conversationId: string;
+  /** A message to open at (a search result): loaded, scrolled to and marked. */
+  targetMessageId?: string | null;
+}) {
+  const {
+    conversation,
+    messages,
+    status,
+    fetching,
+    hasOlder,
+    loadingOlder,
+    loadOlder,
+    resetPaging,
+  } = useConversation(conversationId);
   // A reply runs in this conversation (started here, in another tab or on another device)
   // while its last message is STREAMING.
   const last = conversation?.lastMessage;
@@ -93,6 +109,26 @@ export function ChatView({ conversationId }: { conversationId: string }) {
     },
     [client, router],
   );
+
+  // A search result on another version of a turn: show the branch through it.
+  const showBranch = useCallback(
+    async (messageId: string) => {
+      resetPaging();
+      const result = await client.mutation(SelectBranchDocument, { messageId }).toPromise();
+      return !result.error && Boolean(result.data?.selectBranch);
+    },
+    [client, resetPaging],
+  );
+  const messageIds = useMemo(() => messages.map((message) => message.id), [messages]);
+  const target = useMessageTarget({
+    targetId: targetMessageId,
+    messageIds,
+    status,
+    fetching,
+    hasOlder,
+    loadOlder,
+    showBranch,
+  });
 
   const actions = useMemo<MessageActions>(
     () => ({
@@ -182,8 +218,20 @@ export function ChatView({ conversationId }: { conversationId: string }) {
             hasOlder={hasOlder}
             loadingOlder={loadingOlder}
             onLoadOlder={loadOlder}
+            targetId={target === "found" ? targetMessageId : null}
           />
         </MessageActionsContext>
+      )}
+
+      {target === "missing" && (
+        <div className="px-3 pb-2 sm:px-6">
+          <Alert>
+            <AlertCircle />
+            <AlertDescription>
+              The message you searched for is no longer in this conversation.
+            </AlertDescription>
+          </Alert>
+        </div>
       )}
 
       {actionError && (

@@ -74,7 +74,7 @@ describe("generationLine", () => {
       latencyMs: 640,
     });
     expect(generationLine(assistant({ generation: fallback }))).toBe(
-      "claude-x (instead of OPENAI) · 640 ms",
+      "answered by ANTHROPIC claude-x (fallback from OPENAI) · 640 ms",
     );
   });
   it("has nothing to say without a generation (a reply still streaming)", () => {

@@ -21,18 +21,22 @@ function duration(ms: number): string {
 
 /**
  * How a stored reply was produced (its `generation`): tokens with the prompt/completion split,
- * the model (and the provider it stood in for), and how long it took.
+ * the model (and, after a fallback, the provider that answered and the one it stood in for),
+ * and how long it took.
  */
 export function generationLine(message: ChatMessage): string | null {
   const generation = message.generation;
   if (!generation) return null;
-  const { promptTokens, completionTokens, model, fallbackFrom, latencyMs } = generation;
+  const { promptTokens, completionTokens, provider, model, fallbackFrom, latencyMs } = generation;
   const parts: string[] = [];
   if (promptTokens != null && completionTokens != null) {
     const total = promptTokens + completionTokens;
     parts.push(`${total} tokens (${promptTokens} prompt + ${completionTokens} completion)`);
   }
-  parts.push(fallbackFrom ? `${model} (instead of ${fallbackFrom})` : model);
+  // Another provider answered when the conversation's own failed: say which, plainly.
+  parts.push(
+    fallbackFrom ? `answered by ${provider} ${model} (fallback from ${fallbackFrom})` : model,
+  );
   if (latencyMs != null) parts.push(duration(latencyMs));
   return parts.join(" · ");
 }

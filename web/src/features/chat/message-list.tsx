@@ -4,6 +4,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { ArrowDown, Loader2 } from "lucide-react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { cn } from "@/lib/utils";
 import type { ChatMessage } from "./live-reply";
 import { MessageBubble } from "./message-bubble";
 import { TypingIndicator } from "./typing-indicator";
@@ -19,12 +20,15 @@ export function MessageList({
   hasOlder,
   loadingOlder,
   onLoadOlder,
+  targetId = null,
 }: {
   messages: ChatMessage[];
   typing: boolean;
   hasOlder: boolean;
   loadingOlder: boolean;
   onLoadOlder: () => void;
+  /** A message to scroll to and mark (opened from search), once it is in `messages`. */
+  targetId?: string | null;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [atEnd, setAtEnd] = useState(true);
@@ -51,13 +55,27 @@ export function MessageList({
     paddingEnd: 8,
   });
 
-  // Open at the newest message.
+  // Open at the newest message, or at the one asked for.
   const opened = useRef(false);
   useEffect(() => {
-    if (opened.current || count === 0) return;
+    if (opened.current || count === 0 || targetId) return;
     opened.current = true;
     virtualizer.scrollToEnd();
-  }, [count, virtualizer]);
+  }, [count, virtualizer, targetId]);
+
+  const targetIndex = targetId ? messages.findIndex((message) => message.id === targetId) : -1;
+  const scrolledTo = useRef<string | null>(null);
+  useEffect(() => {
+    if (!targetId || targetIndex < 0 || scrolledTo.current === targetId) return;
+    scrolledTo.current = targetId;
+    opened.current = true;
+    virtualizer.scrollToIndex(targetIndex, { align: "center" });
+    // Rows above it are measured as they render and move it: settle once more after that.
+    const frame = requestAnimationFrame(() =>
+      virtualizer.scrollToIndex(targetIndex, { align: "center" }),
+    );
+    return () => cancelAnimationFrame(frame);
+  }, [targetId, targetIndex, virtualizer]);
 
   const onScroll = () => {
     const el = scrollRef.current;
@@ -94,8 +112,12 @@ export function MessageList({
                 key={item.key}
                 data-index={item.index}
                 ref={virtualizer.measureElement}
-                className="absolute top-0 left-0 w-full"
+                className={cn(
+                  "absolute top-0 left-0 w-full",
+                  message && message.id === targetId && "message-found",
+                )}
                 style={{ transform: `translateY(${item.start}px)` }}
+                data-found={message && message.id === targetId ? "true" : undefined}
               >
                 {message ? (
                   <MessageBubble

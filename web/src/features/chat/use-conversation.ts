@@ -46,5 +46,14 @@ export function useConversation(id: string) {
   // Another branch shown: its pages start again from the newest.
   const resetPaging = useCallback(() => setBefore(null), []);
 
-  return { conversation, messages, status, hasOlder, loadingOlder, loadOlder, resetPaging };
+  return {
+    conversation,
+    messages,
+    status,
+    fetching,
+    hasOlder,
+    loadingOlder,
+    loadOlder,
+    resetPaging,
+  };
 }

@@ -45,11 +45,21 @@ export const cacheConfig = {
     ConversationChanged: embedded,
     ConversationDeleted: embedded,
     ReplyRunning: embedded,
+    // Search and usage are reports computed per request: nothing in them has an id.
+    SearchConnection: embedded,
+    SearchEdge: embedded,
+    SearchHit: embedded,
+    TextRange: embedded,
+    UsageReport: embedded,
+    ModelUsage: embedded,
+    DailyUsage: embedded,
+    TokenBudget: embedded,
   },
   resolvers: {
     // A list shows every page fetched so far, in cursor order: the sidebar grows with `after`,
     // a conversation with `before` (older messages above).
-    Query: { conversations: relayPagination() },
+    // Search results grow with `after` too ("Load more"), one list per query text.
+    Query: { conversations: relayPagination(), search: relayPagination() },
     Conversation: { messages: relayPagination() },
   },
   updates: {
