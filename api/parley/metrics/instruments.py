@@ -8,12 +8,17 @@ series without end: each such value goes through a bound below first.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from prometheus_client import Counter, Gauge, Histogram
 
-from parley.ai.providers import AIProvider
-from parley.ai.types import CallFacts
 from parley.errors import ErrorCode
+
+if TYPE_CHECKING:
+    # Types only: the AI layer records into these instruments, so importing it here would
+    # make a cycle for whoever imports this module first.
+    from parley.ai.providers import AIProvider
+    from parley.ai.types import CallFacts
 
 OTHER = "other"
 ANONYMOUS = "anonymous"
