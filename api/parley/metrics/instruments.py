@@ -15,7 +15,8 @@ from prometheus_client import Counter, Gauge, Histogram
 from parley.errors import ErrorCode
 
 if TYPE_CHECKING:
-    # Types only: parley.ai records its own metrics, so importing it here would be a cycle.
+    # Types only: the AI layer records into these instruments, so importing it here would
+    # make a cycle for whoever imports this module first.
     from parley.ai.providers import AIProvider
     from parley.ai.types import CallFacts
 
