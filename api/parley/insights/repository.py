@@ -70,7 +70,7 @@ _PAGE = text(
         LIMIT :limit
     )
     SELECT page.conversation_id, page.message_id, page.hit_id, page.score, meta.total,
-           CAST(:terms AS text) AS terms
+           tsvector_to_array(to_tsvector('english'::regconfig, CAST(:terms AS text))) AS lexemes
     FROM (SELECT count(*) AS total FROM hits) AS meta
     LEFT JOIN page ON true
     """
@@ -80,12 +80,13 @@ _PAGE = text(
     hit_id=Uuid,
     score=Float,
     total=Integer,
-    terms=String,
+    lexemes=ARRAY(String),
 )
 
 # Which words of the hit's text match the query: each distinct word of it whose lexemes
-# overlap the query's (positive) lexemes, by PostgreSQL's own stemmer, so highlights agree
-# with what matched. Words are runs of letters and digits, as `snippets.words` splits them.
+# overlap the query's (positive) lexemes (computed once, in `page`), by PostgreSQL's own
+# stemmer, so highlights agree with what matched. Words are runs of letters and digits, as
+# `snippets.words` splits them.
 _MATCHED_WORDS = """
     ARRAY(
         SELECT DISTINCT w
@@ -93,7 +94,7 @@ _MATCHED_WORDS = """
                                    '[^[:alnum:]]+') AS w
         WHERE w <> ''
           AND tsvector_to_array(to_tsvector('english'::regconfig, w))
-              && tsvector_to_array(to_tsvector('english'::regconfig, page.terms))
+              && page.lexemes
     )
 """
 
