@@ -2,8 +2,10 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# The environment always wins; .env (written by `make setup`) fills the gaps, and only for these.
-env_value = $(shell sed -n 's/^$(1)=//p' .env 2>/dev/null | tail -n 1)
+# The environment always wins; .env (written by `make setup`; PARLEY_ENV_FILE names another)
+# fills the gaps. The API (settings.py) and the web app (web/root-env.mjs) read the same file.
+ENV_FILE := $(or $(PARLEY_ENV_FILE),.env)
+env_value = $(shell sed -n 's/^$(1)=//p' $(ENV_FILE) 2>/dev/null | tail -n 1)
 API_PORT ?= $(or $(call env_value,API_PORT),8000)
 WEB_PORT ?= $(or $(call env_value,WEB_PORT),3000)
 export API_PORT WEB_PORT
@@ -19,11 +21,12 @@ help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: setup
-setup: ## Install everything, write .env, create and migrate the database (idempotent)
+setup: ## Install everything, write .env (API_PORT, WEB_PORT, DATABASE_URL from the environment), create and migrate the database
 	@command -v uv >/dev/null || python3 -m pip install --quiet uv
 	@command -v pnpm >/dev/null || npm install --global --silent pnpm@$(PNPM_VERSION)
 	cd api && uv sync --frozen
 	pnpm install --frozen-lockfile
+	@# .env first, and what it says, before any database is created.
 	$(API) python -m parley.local_setup env
 	$(API) python -m parley.local_setup createdb
 	$(MAKE) --no-print-directory migrate
@@ -41,7 +44,7 @@ serve: ## Run the API as in production: no reload, API_WORKERS processes on API_
 	$(API) python -m parley.server
 
 .PHONY: dev-web
-dev-web: ## Run the web app in development on WEB_PORT (3000)
+dev-web: ## Run the web app in development on WEB_PORT (3000), API URL from .env
 	pnpm --filter web dev
 
 .PHONY: migrate

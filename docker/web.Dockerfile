@@ -77,7 +77,7 @@ WORKDIR /app
 COPY --from=prod-deps /app/package.json ./package.json
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=prod-deps /app/web/node_modules ./web/node_modules
-COPY --from=build /app/web/package.json /app/web/next.config.* /app/web/server.mjs ./web/
+COPY --from=build /app/web/package.json /app/web/next.config.* /app/web/server.mjs /app/web/root-env.mjs ./web/
 COPY --from=build /app/web/src/lib/server/client-address.mjs ./web/src/lib/server/
 # `next start` writes its cache under .next at run time: the node user owns it.
 COPY --from=build --chown=node:node /app/web/.next ./web/.next

@@ -8,6 +8,7 @@ export default defineConfig([
   globalIgnores([
     ".next/**",
     ".next-e2e/**",
+    ".next-envtest/**",
     "out/**",
     "next-env.d.ts",
     "src/gql/**",

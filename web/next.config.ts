@@ -1,4 +1,12 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import type { NextConfig } from "next";
+import { PHASE_PRODUCTION_BUILD } from "next/constants";
+import { loadRootEnv } from "./root-env.mjs";
+
+// The root .env (or PARLEY_ENV_FILE) fills what the environment leaves unset, so `next build`
+// and `next dev` inline the same NEXT_PUBLIC_GRAPHQL_URL the rest of the stack uses.
+const rootEnv = loadRootEnv();
 
 /**
  * Headers for every response, pages and files alike. The Content-Security-Policy is not
@@ -33,9 +41,13 @@ const securityHeaders = [
   },
 ];
 
+const distDir = process.env.NEXT_DIST_DIR || ".next";
+
 const nextConfig: NextConfig = {
   // The e2e suite and benchmarks build into their own directory (see e2e/servers/web.sh).
-  distDir: process.env.NEXT_DIST_DIR || ".next",
+  distDir,
+  // Inlined into the bundles at build time.
+  env: { NEXT_PUBLIC_GRAPHQL_URL: rootEnv.graphqlUrl },
   reactStrictMode: true,
   poweredByHeader: false,
   // Keep production bundles lean: only the icons actually used are shipped.
@@ -47,4 +59,12 @@ const nextConfig: NextConfig = {
   },
 };
 
-export default nextConfig;
+export default function config(phase: string): NextConfig {
+  if (phase === PHASE_PRODUCTION_BUILD) {
+    // Kept beside the build, so server.mjs can say which API this build calls.
+    const dir = path.resolve(import.meta.dirname, distDir);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, "parley-api-url.txt"), `${rootEnv.graphqlUrl}\n`);
+  }
+  return nextConfig;
+}

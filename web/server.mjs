@@ -5,11 +5,16 @@
 //
 //   node server.mjs [--dev] [--port 3000] [--hostname 0.0.0.0]
 //
+// Settings come from the environment, then the root .env (root-env.mjs); the port from
+// --port, else PORT, else WEB_PORT, else 3000.
+//
 // WEB_TRUSTED_PROXIES: comma-separated IPs/CIDRs of reverse proxies in front of this
 // server (empty: none, the socket peer is the client).
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { loadRootEnv } from "./root-env.mjs";
 import {
   markForwardedForRewritten,
   parseTrustedProxies,
@@ -24,9 +29,13 @@ const { values: args } = parseArgs({
   },
 });
 const dev = args.dev;
-const port = Number(args.port ?? process.env.PORT ?? 3000);
+// Before Next loads: in development it compiles with these (NEXT_PUBLIC_* inlined), and the
+// server's own route handlers read them at run time.
+const rootEnv = loadRootEnv();
+const portSetting = args.port ?? (process.env.PORT || process.env.WEB_PORT || "3000");
+const port = Number(portSetting);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  throw new Error(`Not a port: ${args.port ?? process.env.PORT}`);
+  throw new Error(`Not a port: ${portSetting}`);
 }
 // Unset means every interface, as with `next start`.
 const hostname = args.hostname;
@@ -74,7 +83,28 @@ server.listen(port, hostname, () => {
   const mode = dev ? "development" : "production";
   const proxies = `${trustedProxies.size || "no"} trusted prox${trustedProxies.size === 1 ? "y" : "ies"}`;
   console.log(`> Parley web (${mode}) listening on ${url}, ${proxies}`);
+  // A production build uses the API URL it was built with: say that one, not today's setting.
+  const builtWith = dev ? null : readBuiltApiUrl();
+  const apiUrl = builtWith ?? rootEnv.graphqlUrl;
+  const source = rootEnv.file ? `settings from ${rootEnv.file}` : "no .env found";
+  console.log(`> API: ${apiUrl} (${source})`);
+  if (builtWith && builtWith !== rootEnv.graphqlUrl) {
+    console.warn(
+      `> Warning: this build calls ${builtWith}, but the settings now say ${rootEnv.graphqlUrl}: rebuild (next build) to follow them.`,
+    );
+  }
 });
+
+/** The API URL baked into the production build (next.config.ts writes it next to the build). */
+function readBuiltApiUrl() {
+  const distDir = process.env.NEXT_DIST_DIR || ".next";
+  try {
+    const file = new URL(`${distDir}/parley-api-url.txt`, new URL(".", import.meta.url));
+    return readFileSync(fileURLToPath(file), "utf8").trim() || null;
+  } catch {
+    return null;
+  }
+}
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {

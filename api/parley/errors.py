@@ -63,6 +63,18 @@ class Conflict(DomainError):
     code = ErrorCode.CONFLICT
 
 
+class ReplyAlreadyRunning(Conflict):
+    """A conversation runs one reply at a time: a second would be built from a history that
+    lacks the first exchange. The caller can follow (or stop) the running one."""
+
+    def __init__(self, running_message_id: str | None) -> None:
+        super().__init__("A reply is already running in this conversation; wait for it or stop it.")
+        self.running_message_id = running_message_id
+
+    def details(self) -> dict[str, object]:
+        return {"running_message_id": self.running_message_id}
+
+
 class RateLimited(DomainError):
     code = ErrorCode.RATE_LIMITED
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from functools import cached_property
 from pathlib import Path
@@ -17,8 +18,9 @@ from parley.chat.tables import TITLE_COLUMN_CHARS
 from parley.client_ip import IPNetwork, parse_networks
 from parley.rate_limits import parse_limit
 
-# The repository's `.env` (written by `make setup`); real environment variables win over it.
-ENV_FILE = Path(__file__).resolve().parents[2] / ".env"
+# The repository's `.env` (written by `make setup`), or the file PARLEY_ENV_FILE names (tests
+# run a stack from a temporary one); real environment variables win over it.
+ENV_FILE = Path(os.environ.get("PARLEY_ENV_FILE") or Path(__file__).resolve().parents[2] / ".env")
 _ENV = SettingsConfigDict(env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore")
 
 
@@ -68,7 +70,9 @@ class Settings(DatabaseSettings, AISettings):
     api_host: str = "0.0.0.0"  # noqa: S104 - the server listens where it is deployed
     api_workers: int = Field(default=1, ge=1, le=64)
     shutdown_grace_seconds: int = Field(default=30, ge=0)
-    cors_origins: str = "http://localhost:3000"
+    # The web app's port: CORS_ORIGINS follows it when unset.
+    web_port: int = Field(default=3000, ge=1, le=65535)
+    cors_origins: str = ""
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
     access_token_expire_minutes: int = Field(default=15, ge=1)
     refresh_token_expire_days: int = Field(default=7, ge=1)
@@ -172,7 +176,10 @@ class Settings(DatabaseSettings, AISettings):
 
     @cached_property
     def cors_origin_list(self) -> list[str]:
-        return _comma_list(self.cors_origins)
+        """CORS_ORIGINS, else the web app on WEB_PORT (by either local name)."""
+        if self.cors_origins.strip():
+            return _comma_list(self.cors_origins)
+        return [f"http://localhost:{self.web_port}", f"http://127.0.0.1:{self.web_port}"]
 
     @cached_property
     def message_limit(self) -> RateLimitItem:

@@ -1,6 +1,8 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
-import nextConfig from "../next.config";
+import config from "../next.config";
+
+const nextConfig = config("phase-test");
 
 describe("next.config headers", () => {
   it("sends the security headers with every response", async () => {

@@ -308,6 +308,15 @@ async def streaming_replies(
     return list((await db.scalars(query)).all())
 
 
+async def running_reply(db: AsyncSession, conversation_id: uuid.UUID) -> uuid.UUID | None:
+    """The id of the conversation's running (STREAMING) reply; there is at most one."""
+    query = select(Message.id).where(
+        Message.conversation_id == conversation_id, Message.status == MessageStatus.STREAMING
+    )
+    found: uuid.UUID | None = await db.scalar(query)
+    return found
+
+
 async def fail_abandoned(
     db: AsyncSession, message_id: uuid.UUID, *, content: str, error: str, final_seq: int
 ) -> Message | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import structlog
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from parley.ai import AIProvider, CallFacts, ChatMessage, ProviderClient, ProviderRegistry, Role
@@ -22,7 +23,13 @@ from parley.changes import Change, ChangeFeed, ChangeKind
 from parley.chat import context_window, export, repository
 from parley.chat.forks import branch_title, copy_branch
 from parley.chat.repository import BranchMessage, ConversationSummary
-from parley.chat.tables import Conversation, Message, MessageRole, MessageStatus
+from parley.chat.tables import (
+    RUNNING_REPLY_INDEX,
+    Conversation,
+    Message,
+    MessageRole,
+    MessageStatus,
+)
 from parley.chat.titles import TitleNamer
 from parley.chat.validation import (
     clean_content,
@@ -31,7 +38,7 @@ from parley.chat.validation import (
     clean_title,
     title_from_message,
 )
-from parley.errors import Forbidden, InvalidInput, NotFound
+from parley.errors import Forbidden, InvalidInput, NotFound, ReplyAlreadyRunning
 from parley.insights.budgets import Reservation
 from parley.metrics.instruments import record_reply
 from parley.pagination import Page, Position
@@ -272,6 +279,7 @@ class ChatService:
                 client = self._client(conversation.ai_provider)
                 # The operator may have withdrawn the model since the conversation chose it.
                 self._offered_model(conversation.ai_provider, conversation.ai_model)
+                await self._check_idle(db, conversation.id)
                 parent = await self._parent(db, conversation, parent_id)
                 earlier = (
                     await repository.history(db, parent.id, self._settings.history_max_messages - 1)
@@ -322,6 +330,7 @@ class ChatService:
                     raise InvalidInput("Only a reply can be regenerated.", field="message_id")
                 client = self._client(conversation.ai_provider)
                 self._offered_model(conversation.ai_provider, conversation.ai_model)
+                await self._check_idle(db, conversation.id)
                 question = await repository.message(db, replaced.parent_id)
                 if question is None:  # the parent's row is locked by the FK: cannot happen
                     raise NotFound("Message not found.")
@@ -387,7 +396,17 @@ class ChatService:
     ) -> None:
         """Make a new reply current. The rows go in first: the conversation points at them,
         and the unit of work does not order tables that point at each other."""
-        await unit.db.flush()
+        conversation_id = conversation.id  # unreadable once a flush has failed
+        try:
+            await unit.db.flush()
+        except IntegrityError as exc:
+            # Another reply started in this conversation after `_check_idle` (another
+            # process, another tab): the database's one-running-reply index refused this one.
+            if RUNNING_REPLY_INDEX not in str(exc.orig):
+                raise
+            async with self._db() as db:
+                running = await repository.running_reply(db, conversation_id)
+            raise ReplyAlreadyRunning(str(running) if running else None) from None
         conversation.current_message_id = reply.id
         # Set here rather than by the database, so the caller sees the values without a
         # refresh (ReplyStarted carries the conversation).
@@ -440,6 +459,14 @@ class ChatService:
                 field="parent_id",
             )
         return parent
+
+    @staticmethod
+    async def _check_idle(db: AsyncSession, conversation_id: uuid.UUID) -> None:
+        """CONFLICT while a reply runs in the conversation (the common case, answered before
+        anything is written; the index settles races)."""
+        running = await repository.running_reply(db, conversation_id)
+        if running is not None:
+            raise ReplyAlreadyRunning(str(running))
 
     @staticmethod
     async def _own_in(

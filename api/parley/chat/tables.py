@@ -14,6 +14,7 @@ from parley.db import Base, TimestampMixin, new_id
 
 MODEL_NAME_MAX_CHARS = 100
 TITLE_COLUMN_CHARS = 200
+RUNNING_REPLY_INDEX = "ux_messages_one_running"
 
 
 class MessageRole(enum.StrEnum):
@@ -64,6 +65,14 @@ class Message(Base):
         Index(
             "ix_messages_streaming",
             "created_at",
+            postgresql_where=text("status = 'STREAMING'"),
+        ),
+        # One running reply per conversation, enforced where every process writes: a second
+        # reply started meanwhile (another tab, another process) fails to insert.
+        Index(
+            RUNNING_REPLY_INDEX,
+            "conversation_id",
+            unique=True,
             postgresql_where=text("status = 'STREAMING'"),
         ),
     )

@@ -215,11 +215,12 @@ async def test_the_reaper_fails_a_reply_nobody_holds_with_the_text_its_stream_ke
     server: LiveServer, client: GraphQLClient, redis: Redis
 ) -> None:
     token = (await client.register())["accessToken"]
-    cid = uuid.UUID((await create_conversation(client, token))["id"])
     abandoned, held = uuid.uuid4(), uuid.uuid4()
     long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
     async with server.state.engine.begin() as conn:
         for message_id in (abandoned, held):
+            # One conversation each: a conversation runs one reply at a time.
+            cid = uuid.UUID((await create_conversation(client, token))["id"])
             await conn.execute(
                 text(
                     "INSERT INTO messages (id, conversation_id, role, content, status, created_at)"

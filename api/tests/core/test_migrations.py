@@ -233,3 +233,45 @@ async def test_search_columns_are_generated_for_existing_rows_and_dropped_on_dow
     assert not {"title_tsv", "content_tsv"} & columns
     assert await db.fetchval("SELECT count(*) FROM messages") == 1
     migrate("head")  # and up again, over the same rows
+
+
+async def test_only_the_newest_streaming_reply_of_a_conversation_stays_running(
+    db: asyncpg.Connection,
+) -> None:
+    migrate("0006")
+    user_id = await _add_user(db, "running@example.com")
+    conversation_id = uuid.uuid4()
+    await db.execute(
+        "INSERT INTO conversations (id, user_id, ai_provider, ai_model)"
+        " VALUES ($1, $2, 'DEMO', 'demo-1')",
+        conversation_id,
+        user_id,
+    )
+    older, newer, done = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    for message_id, status, at in (
+        (older, "STREAMING", "2026-01-01T00:00:00Z"),
+        (newer, "STREAMING", "2026-01-01T00:00:01Z"),
+        (done, "COMPLETE", "2026-01-01T00:00:02Z"),
+    ):
+        await db.execute(
+            "INSERT INTO messages (id, conversation_id, role, content, status, created_at)"
+            " VALUES ($1, $2, 'ASSISTANT', 'so far', $3, $4::timestamptz)",
+            message_id,
+            conversation_id,
+            status,
+            dt.datetime.fromisoformat(at),
+        )
+    migrate("0008")
+    rows = {
+        r["id"]: (r["status"], r["content"], r["error"])
+        for r in await db.fetch("SELECT id, status, content, error FROM messages")
+    }
+    assert rows[older][:2] == ("FAILED", "so far")  # the text it had is kept
+    assert rows[older][2]
+    assert rows[newer] == ("STREAMING", "so far", None)
+    assert rows[done][0] == "COMPLETE"
+    with pytest.raises(asyncpg.UniqueViolationError):
+        await db.execute("UPDATE messages SET status = 'STREAMING' WHERE id = $1", done)
+
+    downgrade("0006")
+    await db.execute("UPDATE messages SET status = 'STREAMING' WHERE id = $1", done)

@@ -127,3 +127,15 @@ def test_bad_settings_stop_start_up_with_one_line(env: dict[str, str], named: st
     assert lines[0].startswith("parley: invalid configuration:")
     assert named in lines[0]
     assert "k" * 32 not in lines[0]  # values are not echoed
+
+
+def test_cors_origins_follow_the_web_port_when_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CORS_ORIGINS", raising=False)
+    monkeypatch.setenv("WEB_PORT", "3341")
+    settings = Settings(
+        _env_file=None,
+        database_url="postgresql://x@h/db",
+        redis_url="redis://h:6379/0",
+        secret_key="k" * 32,
+    )
+    assert settings.cors_origin_list == ["http://localhost:3341", "http://127.0.0.1:3341"]

@@ -23,6 +23,8 @@ export interface FakeApi {
   subscriptions: { operationName: string; variables: Variables }[];
   /** Events for the next subscription, sent as soon as it starts. */
   stream: (events: unknown[]) => void;
+  /** The next subscription is refused with these GraphQL errors instead. */
+  refuse: (errors: unknown[]) => void;
   /** The stubbed global fetch: it answers the API, and passes other URLs (/api/auth/*) on. */
   fetch: ReturnType<typeof vi.fn>;
 }
@@ -38,6 +40,7 @@ export function fakeApi(
   const calls: string[] = [];
   const subscriptions: FakeApi["subscriptions"] = [];
   let events: unknown[] = [];
+  let refusal: unknown[] | null = null;
   const fetch = vi.fn(async (url: string, init?: RequestInit) => {
     if (url !== FAKE_GRAPHQL_URL) return other(url, init);
     const { operationName, variables } = JSON.parse(String(init?.body)) as {
@@ -62,9 +65,12 @@ export function fakeApi(
         variables: payload.variables ?? {},
       });
       const sent = events;
+      const errors = refusal;
+      refusal = null;
       // Later, as a socket would: the caller has subscribed by then.
       queueMicrotask(() => {
-        for (const data of sent) sink.next({ data } as never);
+        if (errors) sink.next({ errors } as never);
+        else for (const data of sent) sink.next({ data } as never);
         sink.complete();
       });
       return () => undefined;
@@ -72,7 +78,14 @@ export function fakeApi(
   } as unknown as WsClient;
 
   const client = createUrqlClient(() => socket, FAKE_GRAPHQL_URL);
-  return { client, calls, subscriptions, fetch, stream: (next) => (events = next) };
+  return {
+    client,
+    calls,
+    subscriptions,
+    fetch,
+    stream: (next) => (events = next),
+    refuse: (errors) => (refusal = errors),
+  };
 }
 
 export function withClient(api: FakeApi) {

@@ -16,6 +16,8 @@ import { ExportMenu } from "./export-menu";
 import { MessageActionsContext, type MessageActions } from "./message-actions";
 import { takeFirstPrompt } from "./first-prompt";
 import { MessageList } from "./message-list";
+import { RefusalNotice } from "./refusal-notice";
+import { blocksSending } from "./send-refusal";
 import { useLiveReplies } from "./live-replies";
 import { useMessageTarget } from "./use-message-target";
 import { shownMessages, type ChatMessage } from "./live-reply";
@@ -54,7 +56,12 @@ export function ChatView({
   // while its last message is STREAMING.
   const last = conversation?.lastMessage;
   const runningId = last?.status === "STREAMING" ? last.id : null;
-  const { pending, error, send, regenerate, stop, retry } = useReply(conversationId, runningId);
+  const { pending, error, refusal, clearRefusal, send, regenerate, stop, retry } = useReply(
+    conversationId,
+    runningId,
+  );
+  // A refused first prompt (typed on the new-chat page) goes back into the composer.
+  const [restored, setRestored] = useState<{ text: string } | null>(null);
   const client = useClient();
   const router = useRouter();
   const [editingId, setEditingId] = useState<string | null>(null);
@@ -66,7 +73,10 @@ export function ChatView({
   useEffect(() => {
     if (status !== "ready") return;
     const first = takeFirstPrompt(conversationId);
-    if (first) send(first);
+    if (first)
+      void send(first).then((sent) => {
+        if (!sent) setRestored({ text: first });
+      });
   }, [status, conversationId, send]);
   const live = useLiveReplies((s) => s.replies);
   const shown = useMemo(() => shownMessages(messages, live, pending), [messages, live, pending]);
@@ -243,6 +253,8 @@ export function ChatView({
         </div>
       )}
 
+      {refusal && <RefusalNotice refusal={refusal} onExpired={clearRefusal} />}
+
       {error && (
         <div className="px-3 pb-2 sm:px-6">
           <Alert variant="destructive">
@@ -268,7 +280,8 @@ export function ChatView({
         onSend={send}
         onStop={stop}
         busy={busy}
-        disabled={status !== "ready"}
+        disabled={status !== "ready" || blocksSending(refusal)}
+        restore={restored}
         maxChars={limits?.messageMaxChars}
         onEditLast={lastUserMessage && !locked ? () => setEditingId(lastUserMessage.id) : undefined}
       />

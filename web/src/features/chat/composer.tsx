@@ -16,6 +16,7 @@ export function Composer({
   onEditLast,
   autoFocus = false,
   className,
+  restore,
 }: {
   /** A promise of false (not sent after all) puts the message back, if the box is empty. */
   onSend: (content: string) => void | Promise<boolean>;
@@ -30,8 +31,16 @@ export function Composer({
   onEditLast?: () => void;
   autoFocus?: boolean;
   className?: string;
+  /** Text to put back (a prompt sent from elsewhere that was refused), if the box is empty. */
+  restore?: { text: string } | null;
 }) {
   const [value, setValue] = useState("");
+  // Adjusted while rendering (React's pattern for state that follows a prop).
+  const [restoredFrom, setRestoredFrom] = useState(restore);
+  if (restore !== restoredFrom) {
+    setRestoredFrom(restore);
+    if (restore && !value) setValue(restore.text);
+  }
   const ref = useRef<HTMLTextAreaElement>(null);
   const noteId = useId();
   const tooLong = maxChars !== undefined && charCount(value.trim()) > maxChars;

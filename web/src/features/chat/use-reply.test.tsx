@@ -76,8 +76,12 @@ describe("useReply", () => {
     api.stream([started].map((e) => ({ generateReply: e })));
     const { result } = renderHook(() => useReply("c1", null), { wrapper: withClient(api) });
 
-    act(() => result.current.send("Hi"));
-    act(() => result.current.send("Hi again"));
+    act(() => {
+      void result.current.send("Hi");
+    });
+    act(() => {
+      void result.current.send("Hi again");
+    });
     await vi.waitFor(() => expect(result.current.pending).toBeNull());
     expect(api.subscriptions).toHaveLength(1);
     const { operationName, variables } = api.subscriptions[0]!;
@@ -92,7 +96,7 @@ describe("useReply", () => {
     const { result } = renderHook(() => useReply("c1", null), { wrapper: withClient(api) });
 
     act(() => {
-      result.current.send("Hi");
+      void result.current.send("Hi");
       result.current.stop();
     });
     expect(api.calls).not.toContain("StopReply");
@@ -108,5 +112,70 @@ describe("useReply", () => {
     expect(api.calls).not.toContain("StopReply");
     // What it showed stays for the next view of this conversation to follow on from.
     expect(useLiveReplies.getState().replies.a1).toMatchObject({ seq: 1, running: true });
+  });
+  it("a refused send leaves no prompt behind, gives the text back and says until when", async () => {
+    const api = fakeApi({});
+    api.refuse([
+      {
+        message: "Your token budget is spent.",
+        extensions: { code: "QUOTA_EXCEEDED", resetsAt: "2099-01-01T00:00:00Z" },
+      },
+    ]);
+    const { result } = renderHook(() => useReply("c1", null), { wrapper: withClient(api) });
+
+    let sent: Promise<boolean> = Promise.resolve(true);
+    act(() => {
+      sent = result.current.send("Hi");
+    });
+    expect(result.current.pending).not.toBeNull();
+    await expect(sent).resolves.toBe(false);
+    await vi.waitFor(() => expect(result.current.refusal?.code).toBe("QUOTA_EXCEEDED"));
+    expect(result.current.pending).toBeNull();
+    expect(result.current.error).toBeNull();
+    expect(result.current.refusal?.until).toBe(Date.parse("2099-01-01T00:00:00Z"));
+
+    // Until then, sending is held back here, without asking the API.
+    let again: Promise<boolean> = Promise.resolve(true);
+    act(() => {
+      again = result.current.send("Hi");
+    });
+    await expect(again).resolves.toBe(false);
+    expect(api.subscriptions).toHaveLength(1);
+  });
+
+  it("a CONFLICT fetches the conversation so the running reply shows here", async () => {
+    const api = fakeApi({
+      Conversation: () => ({ data: { conversation: null } }),
+    });
+    api.refuse([
+      {
+        message: "A reply is already running in this conversation.",
+        extensions: { code: "CONFLICT", runningMessageId: "a7" },
+      },
+    ]);
+    const { result } = renderHook(() => useReply("c1", null), { wrapper: withClient(api) });
+    let sent: Promise<boolean> = Promise.resolve(true);
+    act(() => {
+      sent = result.current.send("Hi");
+    });
+    await expect(sent).resolves.toBe(false);
+    await vi.waitFor(() =>
+      expect(result.current.refusal).toMatchObject({ code: "CONFLICT", runningMessageId: "a7" }),
+    );
+    await vi.waitFor(() => expect(api.calls).toContain("Conversation"));
+  });
+
+  it("a lost connection keeps the prompt for Retry: not a refusal", async () => {
+    const api = fakeApi({});
+    api.refuse([{ message: "Restarting", extensions: { code: "UNAVAILABLE" } }]);
+    const { result } = renderHook(() => useReply("c1", null), { wrapper: withClient(api) });
+    let sent: Promise<boolean> = Promise.resolve(false);
+    act(() => {
+      sent = result.current.send("Hi");
+    });
+    await expect(sent).resolves.toBe(true);
+    await vi.waitFor(() => expect(result.current.error?.code).toBe("UNAVAILABLE"));
+    expect(result.current.refusal).toBeNull();
+    expect(result.current.pending?.content).toBe("Hi");
   });
 });

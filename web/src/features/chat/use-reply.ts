@@ -2,9 +2,11 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useClient } from "urql";
-import { StopReplyDocument } from "@/gql/graphql";
+import { ConversationDocument, StopReplyDocument } from "@/gql/graphql";
 import { apiError } from "@/lib/urql/errors";
 import type { PendingPrompt } from "./live-reply";
+import { blocksSending, sendRefusal, type SendRefusal } from "./send-refusal";
+import { MESSAGE_PAGE_SIZE } from "./use-conversation";
 import {
   followReply,
   type FollowHandlers,
@@ -34,6 +36,10 @@ type Retry =
  * messages reach the cache through the events (lib/urql/cache/updates.ts); the text in
  * progress lives in the live-reply store; this keeps what only this view knows: the prompt
  * until it is stored, and the last error for Retry.
+ *
+ * A send the API refuses before anything is stored (send-refusal.ts: rate limit, quota, a
+ * reply already running, bad input) leaves no bubble: `send` resolves false so the composer
+ * takes the text back, and `refusal` says why and until when.
  */
 export function useReply(conversationId: string, runningId: string | null) {
   const client = useClient();
@@ -41,6 +47,7 @@ export function useReply(conversationId: string, runningId: string | null) {
     null,
   );
   const [error, setError] = useState<(ReplyError & { retry: Retry | null }) | null>(null);
+  const [refusal, setRefusal] = useState<SendRefusal | null>(null);
   // Bumped when a follower ends, so the effect below looks at runningId again.
   const [followerEnded, setFollowerEnded] = useState(0);
   const active = useRef<{ follower: Follower | null; messageId: string | null } | null>(null);
@@ -64,8 +71,31 @@ export function useReply(conversationId: string, runningId: string | null) {
     [client],
   );
 
+  const refused = useCallback(
+    (found: SendRefusal) => {
+      setPending(null);
+      setRefusal(found);
+      // Another tab started a reply this one has not heard of yet: fetch the conversation, so
+      // its running reply shows (and is followed) here too.
+      if (found.code === "CONFLICT") {
+        void client
+          .query(
+            ConversationDocument,
+            { id: conversationId, last: MESSAGE_PAGE_SIZE, before: null },
+            { requestPolicy: "network-only" },
+          )
+          .toPromise();
+      }
+    },
+    [client, conversationId],
+  );
+
   const begin = useCallback(
-    (start: FollowStart, prompt: (PendingPrompt & { clientRequestId: string }) | null) => {
+    (
+      start: FollowStart,
+      prompt: (PendingPrompt & { clientRequestId: string }) | null,
+      settled: (sent: boolean) => void = () => undefined,
+    ) => {
       const entry: { follower: Follower | null; messageId: string | null } = {
         follower: null,
         messageId: start.kind === "follow" ? start.messageId : null,
@@ -80,6 +110,8 @@ export function useReply(conversationId: string, runningId: string | null) {
         onStarted(messageId, event) {
           entry.messageId = messageId;
           regenerating.current = null;
+          setRefusal(null);
+          settled(true);
           content ??= event.userMessage.content;
           // The cache holds the prompt now.
           setPending(null);
@@ -101,6 +133,14 @@ export function useReply(conversationId: string, runningId: string | null) {
         },
         onError(failure, messageId) {
           ended();
+          const refusal = messageId ? null : sendRefusal(failure);
+          if (refusal) {
+            regenerating.current = null;
+            refused(refusal);
+            settled(false);
+            return;
+          }
+          settled(true);
           let retry: Retry | null = null;
           if (messageId) retry = { kind: "follow", messageId };
           else if (prompt) retry = { kind: "generate", prompt };
@@ -111,27 +151,38 @@ export function useReply(conversationId: string, runningId: string | null) {
       };
       entry.follower = followReply(client, start, handlers);
     },
-    [client, requestStop],
+    [client, requestStop, refused],
   );
 
   const generate = useCallback(
-    (prompt: PendingPrompt & { clientRequestId: string }) => {
-      setError(null);
-      stopRequested.current = false;
-      setPending(prompt);
-      const { clientRequestId, content, after } = prompt;
-      // An edit names the message its turn follows; the first message's is the conversation.
-      const parentId = after === undefined ? undefined : (after ?? conversationId);
-      begin({ kind: "generate", conversationId, content, clientRequestId, parentId }, prompt);
-    },
+    (prompt: PendingPrompt & { clientRequestId: string }) =>
+      new Promise<boolean>((settled) => {
+        setError(null);
+        stopRequested.current = false;
+        setPending(prompt);
+        const { clientRequestId, content, after } = prompt;
+        // An edit names the message its turn follows; the first message's is the conversation.
+        const parentId = after === undefined ? undefined : (after ?? conversationId);
+        begin(
+          { kind: "generate", conversationId, content, clientRequestId, parentId },
+          prompt,
+          settled,
+        );
+      }),
     [begin, conversationId],
   );
 
-  /** A new message; `after` (an edit) the message it follows, null for a new first one. */
+  /**
+   * A new message; `after` (an edit) the message it follows, null for a new first one.
+   * Resolves true once a reply started (or failed in a way Retry handles), false when
+   * nothing was sent: a reply runs, the API refused it, or a refusal's wait is not over.
+   */
   const send = useCallback(
-    (content: string, after?: string | null) => {
-      if (active.current || runningId || !content.trim()) return;
-      generate({
+    (content: string, after?: string | null): Promise<boolean> => {
+      if (active.current || runningId || !content.trim() || blocksSending(refusal)) {
+        return Promise.resolve(false);
+      }
+      return generate({
         tempId: `pending-${++tempIds}`,
         conversationId,
         content,
@@ -142,20 +193,20 @@ export function useReply(conversationId: string, runningId: string | null) {
         ...(after !== undefined ? { after } : {}),
       });
     },
-    [conversationId, generate, runningId],
+    [conversationId, generate, runningId, refusal],
   );
 
   /** A new version of an assistant message, streamed like any reply. */
   const regenerate = useCallback(
     (messageId: string, clientRequestId: string = crypto.randomUUID()) => {
-      if (active.current || runningId) return;
+      if (active.current || runningId || blocksSending(refusal)) return;
       setError(null);
       stopRequested.current = false;
       const start = { kind: "regenerate", messageId, clientRequestId } as const;
       regenerating.current = start;
       begin(start, null);
     },
-    [begin, runningId],
+    [begin, runningId, refusal],
   );
 
   // Follow the conversation's running reply, started here or anywhere else, from what this
@@ -165,6 +216,14 @@ export function useReply(conversationId: string, runningId: string | null) {
     if (!runningId || active.current || error || finished.current.has(runningId)) return;
     begin({ kind: "follow", messageId: runningId }, null);
   }, [runningId, followerEnded, begin, error]);
+
+  // A CONFLICT's notice lasts while the reply it named runs.
+  useEffect(() => {
+    const named = refusal?.runningMessageId;
+    if (named && finished.current.has(named)) setRefusal(null);
+  }, [refusal, followerEnded]);
+
+  const clearRefusal = useCallback(() => setRefusal(null), []);
 
   // ChatView is keyed by conversation, so this runs once, when it goes: leaving detaches,
   // and the reply runs on.
@@ -188,10 +247,10 @@ export function useReply(conversationId: string, runningId: string | null) {
     setError(null);
     if (!current || active.current) return;
     if (current.kind === "follow") begin({ kind: "follow", messageId: current.messageId }, null);
-    else if (current.kind === "generate") generate(current.prompt);
+    else if (current.kind === "generate") void generate(current.prompt);
     else if (current.kind === "regenerate") regenerate(current.messageId, current.clientRequestId);
-    else send(current.content);
+    else void send(current.content);
   }, [begin, error, generate, regenerate, send]);
 
-  return { pending, error, send, regenerate, stop, retry };
+  return { pending, error, refusal, clearRefusal, send, regenerate, stop, retry };
 }
