@@ -152,7 +152,11 @@ export const MessageBubble = memo(function MessageBubble({
             <PlainText content={message.content} />
           ) : (
             <Suspense fallback={<PlainText content={message.content} />}>
-              <Markdown content={message.content} streaming={streaming} />
+              <Markdown
+                content={message.content}
+                streaming={streaming}
+                cutOff={message.status === "STOPPED" || message.status === "FAILED"}
+              />
             </Suspense>
           )}
           {streaming && <span className="stream-caret" aria-hidden />}
