@@ -39,7 +39,7 @@ const components: Components = {
   // Images from other hosts are links, never fetched on their own: see ReplyImage.
   img: ({ src, alt }) => <ReplyImage src={src} alt={alt} />,
   table: ({ node: _node, ...props }) => (
-    <div className="my-3 overflow-x-auto">
+    <div className="my-4 overflow-x-auto rounded-xl border">
       <table {...props} />
     </div>
   ),
