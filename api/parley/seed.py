@@ -338,11 +338,15 @@ class _Seeder:
                 "provider": AIProvider.DEMO,
                 "model": "demo-1",
                 "attempts": 1,
-                "prompt_tokens": _estimate_tokens(prompt),
-                "completion_tokens": _estimate_tokens(content),
-                "latency_ms": 400 + 9 * len(content),
                 "error": error,
             }
+            # A reply that failed before any text has no usage to report.
+            if content:
+                generation |= {
+                    "prompt_tokens": _estimate_tokens(prompt),
+                    "completion_tokens": _estimate_tokens(content),
+                    "latency_ms": 400 + 9 * len(content),
+                }
             if status is MessageStatus.COMPLETE:
                 generation["finish_reason"] = "stop"
         result = await self.db.execute(
