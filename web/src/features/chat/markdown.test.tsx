@@ -128,3 +128,12 @@ describe("Markdown cut off mid-construct", () => {
     expect(container).toHaveTextContent("Literal **stars");
   });
 });
+
+describe("Markdown progress mark", () => {
+  it("marks growing text so the dot sits at the end of its last line", () => {
+    const { container, rerender } = render(<Markdown content="Growing" streaming />);
+    expect(container.firstElementChild).toHaveClass("markdown-streaming");
+    rerender(<Markdown content="Growing" />);
+    expect(container.firstElementChild).not.toHaveClass("markdown-streaming");
+  });
+});

@@ -88,7 +88,8 @@ const Markdown = memo(function Markdown({
   const tree = streaming
     ? renderMarkdownTree({ children: source, remarkPlugins: plugins, components })
     : parse(source);
-  return <div className="markdown">{tree}</div>;
+  // `markdown-streaming` puts the progress dot at the end of the last line (globals.css).
+  return <div className={streaming ? "markdown markdown-streaming" : "markdown"}>{tree}</div>;
 });
 
 export default Markdown;

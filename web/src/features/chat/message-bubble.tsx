@@ -104,8 +104,13 @@ function versionsOf(message: ChatMessage): Versions | null {
  * What shows while the markdown chunk loads (a moment, on first paint): the text without the
  * markers a cut-off reply could leave raw (`**To chat with a real`).
  */
-function MarkdownFallback({ content }: { content: string }) {
-  return <PlainText content={content.replace(/\*\*|__|~~|`+|^#+ /gm, "")} />;
+function MarkdownFallback({ content, streaming }: { content: string; streaming: boolean }) {
+  return (
+    <>
+      <PlainText content={content.replace(/\*\*|__|~~|`+|^#+ /gm, "")} />
+      {streaming && <span className="stream-caret" aria-hidden />}
+    </>
+  );
 }
 
 export const MessageBubble = memo(function MessageBubble({
@@ -162,14 +167,15 @@ export const MessageBubble = memo(function MessageBubble({
           <AssistantAvatar className="mt-0.5" />
           <div className="flex min-w-0 flex-1 flex-col gap-1">
             <div className="min-w-0 text-[0.9375rem] leading-7">
-              <Suspense fallback={<MarkdownFallback content={message.content} />}>
+              <Suspense
+                fallback={<MarkdownFallback content={message.content} streaming={streaming} />}
+              >
                 <Markdown
                   content={message.content}
                   streaming={streaming}
                   cutOff={message.status === "STOPPED" || message.status === "FAILED"}
                 />
               </Suspense>
-              {streaming && <span className="stream-caret" aria-hidden />}
               <ReplyStatus message={message} />
               {usage && <p className="mt-1.5 text-xs text-muted-foreground">{usage}</p>}
             </div>
