@@ -96,6 +96,8 @@ test("a tab on the other API process sees the reply start and stream, and its St
 
   // Both show the text the server stored, once.
   await page.reload();
+  // The words are bold (an open `**` when stopped): read the text once markdown rendered it.
+  await expect(assistantMessages(page).last().locator("strong").first()).toBeVisible();
   const stored = (await assistantMessages(page).last().locator("p").first().innerText()).trim();
   expect(stored.startsWith("Slow reply starts.")).toBe(true);
   await expect(theirs.locator("p").first()).toHaveText(stored);

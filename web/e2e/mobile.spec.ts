@@ -25,3 +25,22 @@ test("phone: sidebar in a sheet, nothing scrolls sideways", async ({ page }) => 
   await nav.getByRole("link", { name: "Phone chat" }).click();
   await expect(nav).toBeHidden();
 });
+
+test("phone: no keyboard hint in the composer, and the explorer asks for a wider screen", async ({
+  page,
+}) => {
+  await register(page);
+  await expect(page.getByLabel("Message", { exact: true })).toBeVisible();
+  await expect(page.getByText("Enter to send")).toBeHidden();
+
+  await page.goto("/explorer");
+  await expect(
+    page.getByRole("heading", { name: "The explorer needs a wider screen" }),
+  ).toBeVisible();
+  // GraphiQL is not loaded on a phone at all.
+  await expect(page.locator(".graphiql-container")).toHaveCount(0);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow).toBeLessThanOrEqual(0);
+});

@@ -1,3 +1,5 @@
+import { GeistMono } from "geist/font/mono";
+import { GeistSans } from "geist/font/sans";
 import type { Metadata, Viewport } from "next";
 import { headers } from "next/headers";
 import { ThemeProvider } from "@/components/app/theme-provider";
@@ -25,7 +27,13 @@ export const viewport: Viewport = {
 export default async function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
   const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
-    <html lang="en" suppressHydrationWarning>
+    // Geist ships in the `geist` package (next/font/local): served from this origin, nothing
+    // fetched at build time. Its classes set --font-geist-sans/-mono, used by globals.css.
+    <html
+      lang="en"
+      suppressHydrationWarning
+      className={`${GeistSans.variable} ${GeistMono.variable}`}
+    >
       <body className="font-sans">
         <ThemeProvider nonce={nonce}>
           <UrqlProvider>{children}</UrqlProvider>

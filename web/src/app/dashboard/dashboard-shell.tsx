@@ -7,6 +7,7 @@ import { SignOutButton } from "@/features/auth/sign-out-button";
 import { ConversationSidebar } from "@/features/conversations/conversation-sidebar";
 import { MobileSidebar } from "@/features/conversations/mobile-sidebar";
 import { NewChatButton } from "@/features/conversations/new-chat-button";
+import { SidebarTop } from "@/features/conversations/sidebar-top";
 import { useConversationEvents } from "@/features/conversations/use-conversation-events";
 import { SearchPalette } from "@/features/search/search-palette";
 import { useAuthStore } from "@/lib/auth/store";
@@ -17,16 +18,19 @@ export function DashboardShell({ children }: { children: React.ReactNode }) {
   useConversationEvents();
   return (
     <div className="flex h-dvh overflow-hidden">
-      <aside className="hidden w-72 shrink-0 flex-col border-r bg-muted/30 md:flex">
+      <aside className="hidden w-68 shrink-0 flex-col border-r bg-muted/40 md:flex">
+        <SidebarTop />
         <ConversationSidebar />
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex h-14 shrink-0 items-center gap-1 border-b px-2 sm:gap-2 sm:px-4">
+        <header className="flex h-12 shrink-0 items-center gap-1 px-2 sm:gap-2 sm:px-4">
           <MobileSidebar />
-          <Link href="/dashboard/chat" className="mr-auto truncate font-semibold tracking-tight">
+          {/* On wider screens the sidebar names the product and holds "New chat". */}
+          <Link href="/dashboard/chat" className="truncate font-semibold tracking-tight md:hidden">
             Parley
           </Link>
-          <NewChatButton />
+          <div className="mr-auto" />
+          <NewChatButton className="md:hidden" />
           <SearchPalette />
           <Button asChild variant="ghost" size="sm" className="px-2 sm:px-3">
             <Link href="/dashboard/usage" aria-label="Usage">

@@ -22,6 +22,7 @@ import { useLiveReplies } from "./live-replies";
 import { useMessageTarget } from "./use-message-target";
 import { shownMessages, type ChatMessage } from "./live-reply";
 import { useConversation } from "./use-conversation";
+import { useDocumentTitle } from "./use-document-title";
 import { useReply } from "./use-reply";
 
 type StreamStatus = "idle" | "sending" | "streaming" | "error";
@@ -69,6 +70,7 @@ export function ChatView({
   const [working, setWorking] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const limits = useInputLimits();
+  useDocumentTitle(conversation?.title);
   // A chat started on the type-first page: its first message is sent here, once it loaded.
   useEffect(() => {
     if (status !== "ready") return;
@@ -186,12 +188,12 @@ export function ChatView({
 
   return (
     <div className="flex h-full min-h-0 flex-col">
-      <div className="border-b px-4 py-2 sm:px-6">
+      <div className="flex h-12 shrink-0 items-center border-b px-4 sm:px-6">
         {conversation ? (
-          <div className="flex items-center gap-2">
-            <div className="min-w-0 flex-1">
-              <h1 className="truncate font-medium">{conversation.title}</h1>
-              <p className="truncate text-xs text-muted-foreground">
+          <div className="flex min-w-0 flex-1 items-center gap-2">
+            <div className="flex min-w-0 flex-1 items-baseline gap-2">
+              <h1 className="truncate text-sm font-medium">{conversation.title}</h1>
+              <p className="hidden shrink-0 text-xs text-muted-foreground sm:block">
                 {conversation.aiProvider} · {conversation.aiModel}
               </p>
             </div>
@@ -204,7 +206,7 @@ export function ChatView({
             )}
           </div>
         ) : (
-          <div className="grid gap-1.5 py-0.5">
+          <div className="flex items-center gap-2">
             <Skeleton className="h-4 w-40" />
             <Skeleton className="h-3 w-24" />
           </div>
@@ -245,7 +247,7 @@ export function ChatView({
       )}
 
       {actionError && (
-        <div className="px-3 pb-2 sm:px-6">
+        <div className="mx-auto w-full max-w-[45rem] px-4 pb-2">
           <Alert variant="destructive">
             <AlertCircle />
             <AlertDescription>{actionError}</AlertDescription>
@@ -256,7 +258,7 @@ export function ChatView({
       {refusal && <RefusalNotice refusal={refusal} onExpired={clearRefusal} />}
 
       {error && (
-        <div className="px-3 pb-2 sm:px-6">
+        <div className="mx-auto w-full max-w-[45rem] px-4 pb-2">
           <Alert variant="destructive">
             <AlertCircle />
             <AlertDescription className="flex flex-wrap items-center justify-between gap-2">

@@ -57,8 +57,8 @@ export const CodeBlock = memo(function CodeBlock({
   }, [copied]);
 
   return (
-    <div className="group/code relative my-3 overflow-hidden rounded-md border bg-muted/40 text-sm">
-      <div className="flex items-center justify-between border-b px-3 py-1 text-xs text-muted-foreground">
+    <div className="group/code relative my-4 overflow-hidden rounded-xl border bg-muted/50 text-[0.8125rem] leading-relaxed">
+      <div className="flex items-center justify-between border-b bg-muted/60 py-1 pr-1.5 pl-4 font-mono text-xs text-muted-foreground">
         <span>{language || "text"}</span>
         <Button
           variant="ghost"
@@ -74,11 +74,11 @@ export const CodeBlock = memo(function CodeBlock({
       {html ? (
         // Shiki escapes the code it renders; the HTML never contains raw model output.
         <div
-          className="code-highlight overflow-x-auto p-3 font-mono"
+          className="code-highlight overflow-x-auto px-4 py-3 font-mono"
           dangerouslySetInnerHTML={{ __html: html.html }}
         />
       ) : (
-        <pre className="overflow-x-auto p-3 font-mono">
+        <pre className="overflow-x-auto px-4 py-3 font-mono">
           <code>{code}</code>
         </pre>
       )}

@@ -1,7 +1,7 @@
 "use client";
 
-import { SendHorizontal, Square } from "lucide-react";
-import { useId, useRef, useState } from "react";
+import { ArrowUp, Square } from "lucide-react";
+import { useId, useRef, useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/textarea";
 import { charCount } from "@/lib/forms/text-rules";
@@ -15,6 +15,7 @@ export function Composer({
   maxChars,
   onEditLast,
   autoFocus = false,
+  toolbar,
   className,
   restore,
 }: {
@@ -30,6 +31,8 @@ export function Composer({
   /** Up arrow in an empty composer: edit the last message you sent. */
   onEditLast?: () => void;
   autoFocus?: boolean;
+  /** Shown in the card beside the send button (the model picker of a new chat). */
+  toolbar?: ReactNode;
   className?: string;
   /** Text to put back (a prompt sent from elsewhere that was refused), if the box is empty. */
   restore?: { text: string } | null;
@@ -58,19 +61,29 @@ export function Composer({
 
   return (
     <form
-      className={cn("border-t bg-background p-3 sm:px-6", className)}
+      className={cn("mx-auto w-full max-w-[45rem] px-3 pt-2 pb-3 sm:px-4 sm:pb-4", className)}
       onSubmit={(event) => {
         event.preventDefault();
         submit();
       }}
     >
-      <div className="flex items-end gap-2">
+      {/* The card: the text box and, inside it, what goes with it; a click on its empty
+          parts puts the cursor in the box. */}
+      <div
+        className={cn(
+          "rounded-3xl border bg-card shadow-sm transition-shadow focus-within:border-ring/60 focus-within:shadow-md",
+          tooLong && "border-destructive",
+        )}
+        onClick={(event) => {
+          if (event.target === event.currentTarget) ref.current?.focus();
+        }}
+      >
         <Textarea
           ref={ref}
           aria-label="Message"
           aria-invalid={tooLong || undefined}
           aria-describedby={tooLong ? noteId : undefined}
-          placeholder="Message Parley (Enter to send, Shift+Enter for a new line)"
+          placeholder="Message Parley"
           rows={1}
           autoFocus={autoFocus}
           value={value}
@@ -85,22 +98,41 @@ export function Composer({
               onEditLast();
             }
           }}
-          className="field-sizing-content max-h-48 min-h-10 resize-none"
+          className="field-sizing-content max-h-48 min-h-12 resize-none rounded-none border-0 bg-transparent px-4 pt-3.5 pb-1 text-[0.9375rem] shadow-none focus-visible:ring-0 md:text-[0.9375rem] dark:bg-transparent"
         />
-        {busy ? (
-          <Button type="button" variant="outline" onClick={onStop}>
-            <Square aria-hidden />
-            Stop
-          </Button>
-        ) : (
-          <Button type="submit" disabled={disabled || tooLong || !value.trim()}>
-            <SendHorizontal aria-hidden />
-            Send
-          </Button>
-        )}
+        <div className="flex items-center gap-2 px-2.5 pb-2.5">
+          <div className="flex min-w-0 flex-1 items-center gap-2">{toolbar}</div>
+          {/* A keyboard hint is noise on a phone (and wrapped there): wider screens only. */}
+          <p className="hidden text-xs text-muted-foreground sm:block" aria-hidden>
+            Enter to send · Shift+Enter for a new line
+          </p>
+          {busy ? (
+            <Button
+              type="button"
+              size="icon"
+              className="size-8 rounded-full"
+              aria-label="Stop"
+              title="Stop"
+              onClick={onStop}
+            >
+              <Square aria-hidden className="size-3 fill-current" />
+            </Button>
+          ) : (
+            <Button
+              type="submit"
+              size="icon"
+              className="size-8 rounded-full"
+              aria-label="Send"
+              title="Send"
+              disabled={disabled || tooLong || !value.trim()}
+            >
+              <ArrowUp aria-hidden />
+            </Button>
+          )}
+        </div>
       </div>
       {tooLong && (
-        <p id={noteId} className="mt-1.5 text-sm text-destructive">
+        <p id={noteId} className="mt-1.5 px-3 text-sm text-destructive">
           Message content must be at most {maxChars} characters.
         </p>
       )}

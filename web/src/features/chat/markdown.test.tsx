@@ -77,3 +77,63 @@ describe("Markdown images", () => {
     expect(screen.getByRole("img", { name: "logo" })).toBeInTheDocument();
   });
 });
+
+describe("Markdown cut off mid-construct", () => {
+  it.each([
+    ["**To chat with a real", "To chat with a real"],
+    ["Some *emphasis that never", "Some emphasis that never"],
+    ["see [the docs](https://exa", "see the docs"],
+    ["run `npm i", "run npm i"],
+  ])("shows %j without raw markers", (content, text) => {
+    const container = render(<Markdown content={content} cutOff />).container;
+    expect(container).toHaveTextContent(text, { normalizeWhitespace: true });
+    expect(container.textContent).not.toMatch(/[*`[\]]/);
+  });
+
+  it("renders the exact demo cut-off as bold", () => {
+    render(<Markdown content={"## Hello\n\n**To chat with a real"} streaming />);
+    expect(screen.getByText("To chat with a real").tagName).toBe("STRONG");
+  });
+
+  it("renders an unterminated fence as a code block", () => {
+    render(<Markdown content={"Code:\n\n```python\nprint('hi')"} cutOff />);
+    expect(screen.getByRole("button", { name: "Copy code" })).toBeInTheDocument();
+    expect(screen.queryByText(/```/)).toBeNull();
+  });
+
+  it("holds a table header back until its delimiter row arrives", () => {
+    const { container } = render(<Markdown content={"Here:\n\n| Provider | Needs |"} streaming />);
+    expect(container.textContent).not.toContain("|");
+    expect(container.querySelector("table")).toBeNull();
+  });
+
+  it("keeps the same elements as the text grows (no remount, no flicker)", () => {
+    const { container, rerender } = render(
+      <Markdown content={"Intro\n\n**To chat with"} streaming />,
+    );
+    const strong = container.querySelector("strong");
+    rerender(<Markdown content={"Intro\n\n**To chat with a real model**, set"} streaming />);
+    expect(container.querySelector("strong")).toBe(strong);
+    expect(strong).toHaveTextContent("To chat with a real model");
+
+    rerender(<Markdown content={"Intro\n\n```sh\necho 1"} streaming />);
+    const copy = screen.getByRole("button", { name: "Copy code" });
+    rerender(<Markdown content={"Intro\n\n```sh\necho 1\necho 2"} streaming />);
+    expect(screen.getByRole("button", { name: "Copy code" })).toBe(copy);
+    expect(container.querySelector("pre")).toHaveTextContent("echo 2");
+  });
+
+  it("leaves complete replies as written", () => {
+    const { container } = render(<Markdown content="Literal **stars" />);
+    expect(container).toHaveTextContent("Literal **stars");
+  });
+});
+
+describe("Markdown progress mark", () => {
+  it("marks growing text so the dot sits at the end of its last line", () => {
+    const { container, rerender } = render(<Markdown content="Growing" streaming />);
+    expect(container.firstElementChild).toHaveClass("markdown-streaming");
+    rerender(<Markdown content="Growing" />);
+    expect(container.firstElementChild).not.toHaveClass("markdown-streaming");
+  });
+});

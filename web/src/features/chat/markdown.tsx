@@ -4,6 +4,7 @@ import type { Element, ElementContent } from "hast";
 import { memo, type ReactElement } from "react";
 import renderMarkdownTree, { type Components } from "react-markdown";
 import remarkGfm from "remark-gfm";
+import { closeMarkdown } from "./close-markdown";
 import { CodeBlock } from "./code-block";
 import { InsideLink, ReplyImage } from "./reply-image";
 
@@ -38,7 +39,7 @@ const components: Components = {
   // Images from other hosts are links, never fetched on their own: see ReplyImage.
   img: ({ src, alt }) => <ReplyImage src={src} alt={alt} />,
   table: ({ node: _node, ...props }) => (
-    <div className="my-3 overflow-x-auto">
+    <div className="my-4 overflow-x-auto rounded-xl border">
       <table {...props} />
     </div>
   ),
@@ -73,15 +74,22 @@ function parse(content: string): ReactElement {
 const Markdown = memo(function Markdown({
   content,
   streaming = false,
+  cutOff = false,
 }: {
   content: string;
   /** Text still growing: parse without caching (each frame's text is new). */
   streaming?: boolean;
+  /** Text that ended early (a stopped or failed reply): it may stop mid-construct. */
+  cutOff?: boolean;
 }) {
+  // Growing or cut-off text is closed first (see closeMarkdown): no raw `**`, and each block
+  // keeps its element as the text grows.
+  const source = streaming || cutOff ? closeMarkdown(content) : content;
   const tree = streaming
-    ? renderMarkdownTree({ children: content, remarkPlugins: plugins, components })
-    : parse(content);
-  return <div className="markdown">{tree}</div>;
+    ? renderMarkdownTree({ children: source, remarkPlugins: plugins, components })
+    : parse(source);
+  // `markdown-streaming` puts the progress dot at the end of the last line (globals.css).
+  return <div className={streaming ? "markdown markdown-streaming" : "markdown"}>{tree}</div>;
 });
 
 export default Markdown;

@@ -53,6 +53,29 @@ describe("MessageBubble", () => {
     expect(screen.getByRole("article", { name: "You said" })).toHaveTextContent("**not bold**");
   });
 
+  it("lays out replies as text beside an avatar and user turns as bubbles", () => {
+    const { container } = render(<MessageBubble message={assistant({ content: "plain" })} />);
+    const article = screen.getByRole("article", { name: "Assistant said" });
+    expect(article.querySelector("[aria-hidden] svg")).not.toBeNull();
+    expect(container.querySelector(".rounded-3xl")).toBeNull();
+    render(<MessageBubble message={assistant({ id: "u1", role: "USER", generation: null })} />);
+    expect(
+      screen.getByRole("article", { name: "You said" }).querySelector(".rounded-3xl"),
+    ).not.toBeNull();
+  });
+
+  it("never shows raw markers of a cut-off reply, even before markdown loads", async () => {
+    render(
+      <MessageBubble
+        message={assistant({ content: "**To chat with a real", status: "STOPPED" })}
+      />,
+    );
+    const article = screen.getByRole("article", { name: "Assistant said" });
+    expect(article).not.toHaveTextContent("**");
+    expect(await screen.findByText("To chat with a real", { selector: "strong" })).toBeVisible();
+    expect(article).not.toHaveTextContent("**");
+  });
+
   it("marks stopped replies", async () => {
     render(<MessageBubble message={assistant({ content: "partial", status: "STOPPED" })} />);
     expect(await screen.findByText(/Stopped/)).toBeInTheDocument();

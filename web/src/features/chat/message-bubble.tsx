@@ -4,8 +4,10 @@ import { lazy, memo, Suspense, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/textarea";
 import { cn } from "@/lib/utils";
+import { AssistantAvatar } from "./assistant-avatar";
 import type { ChatMessage } from "./live-reply";
 import { MessageToolbar, useMessageActions, type Versions } from "./message-actions";
+import { ReplyStatus } from "./reply-status";
 
 // Markdown (and through it the highlighter) loads after first paint, off the first load.
 const Markdown = lazy(() => import("./markdown"));
@@ -102,10 +104,18 @@ function versionsOf(message: ChatMessage): Versions | null {
   return siblingIds.length > 1 ? { ids: siblingIds, index: siblingIndex } : null;
 }
 
-const STATUS_NOTE: Partial<Record<ChatMessage["status"], string>> = {
-  STOPPED: "Stopped",
-  FAILED: "Failed",
-};
+/**
+ * What shows while the markdown chunk loads (a moment, on first paint): the text without the
+ * markers a cut-off reply could leave raw (`**To chat with a real`).
+ */
+function MarkdownFallback({ content, streaming }: { content: string; streaming: boolean }) {
+  return (
+    <>
+      <PlainText content={content.replace(/\*\*|__|~~|`+|^#+ /gm, "")} />
+      {streaming && <span className="stream-caret" aria-hidden />}
+    </>
+  );
+}
 
 export const MessageBubble = memo(function MessageBubble({
   message,
@@ -119,7 +129,6 @@ export const MessageBubble = memo(function MessageBubble({
 }) {
   const isUser = message.role === "USER";
   const usage = isUser ? null : generationLine(message);
-  const note = STATUS_NOTE[message.status];
   const streaming = message.status === "STREAMING";
   const actions = useMessageActions();
   const editing = isUser && actions.editingId === message.id;
@@ -129,45 +138,55 @@ export const MessageBubble = memo(function MessageBubble({
       aria-label={isUser ? "You said" : "Assistant said"}
       aria-posinset={position}
       aria-setsize={setSize}
-      className={cn(
-        "group/message flex w-full flex-col gap-1 px-3 py-2 sm:px-6",
-        isUser ? "items-end" : "items-start",
-      )}
+      // One reading column for every turn; the assistant's text takes its whole width from
+      // the first token, so a streaming reply never jumps from narrow to wide.
+      className="group/message mx-auto flex w-full max-w-[45rem] gap-3 px-4 py-3"
       data-role={message.role.toLowerCase()}
       data-status={message.status.toLowerCase()}
     >
-      {editing ? (
-        <div className="w-full max-w-[85%] sm:max-w-[75%]">
-          <EditBox
-            initial={message.content}
-            onSubmit={(content) => actions.submitEdit?.(message, content)}
-            onCancel={() => actions.cancelEdit?.()}
-          />
+      {isUser ? (
+        <div className="flex min-w-0 flex-1 flex-col items-end gap-1">
+          {editing ? (
+            <div className="w-full">
+              <EditBox
+                initial={message.content}
+                onSubmit={(content) => actions.submitEdit?.(message, content)}
+                onCancel={() => actions.cancelEdit?.()}
+              />
+            </div>
+          ) : (
+            <div
+              className={cn(
+                "max-w-[85%] min-w-0 rounded-3xl bg-secondary px-4 py-2.5 text-[0.9375rem] leading-relaxed text-secondary-foreground sm:max-w-[75%]",
+                message.pending && "opacity-70",
+              )}
+            >
+              <PlainText content={message.content} />
+            </div>
+          )}
+          {!editing && <MessageToolbar message={message} versions={versionsOf(message)} />}
         </div>
       ) : (
-        <div
-          className={cn(
-            "max-w-[85%] min-w-0 rounded-2xl px-4 py-2.5 text-sm leading-relaxed sm:max-w-[75%]",
-            isUser ? "bg-primary text-primary-foreground" : "bg-muted text-foreground",
-            message.pending && "opacity-70",
-          )}
-        >
-          {isUser ? (
-            <PlainText content={message.content} />
-          ) : (
-            <Suspense fallback={<PlainText content={message.content} />}>
-              <Markdown content={message.content} streaming={streaming} />
-            </Suspense>
-          )}
-          {streaming && <span className="stream-caret" aria-hidden />}
-          {(usage || note) && (
-            <p className="mt-1.5 text-xs text-muted-foreground">
-              {[note, usage].filter(Boolean).join(" · ")}
-            </p>
-          )}
-        </div>
+        <>
+          <AssistantAvatar className="mt-0.5" />
+          <div className="flex min-w-0 flex-1 flex-col gap-1">
+            <div className="min-w-0 text-[0.9375rem] leading-7">
+              <Suspense
+                fallback={<MarkdownFallback content={message.content} streaming={streaming} />}
+              >
+                <Markdown
+                  content={message.content}
+                  streaming={streaming}
+                  cutOff={message.status === "STOPPED" || message.status === "FAILED"}
+                />
+              </Suspense>
+              <ReplyStatus message={message} />
+              {usage && <p className="mt-1.5 text-xs text-muted-foreground">{usage}</p>}
+            </div>
+            <MessageToolbar message={message} versions={versionsOf(message)} />
+          </div>
+        </>
       )}
-      {!editing && <MessageToolbar message={message} versions={versionsOf(message)} />}
     </article>
   );
 });

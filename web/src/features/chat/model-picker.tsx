@@ -5,6 +5,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import type { AiProvider, ProvidersQuery } from "@/gql/graphql";
+import { cn } from "@/lib/utils";
 
 export type Provider = ProvidersQuery["providers"][number];
 
@@ -33,23 +34,35 @@ export function ModelPicker({
   value,
   onChange,
   disabled = false,
+  compact = false,
 }: {
   providers: readonly Provider[];
   value: ModelChoice;
   onChange: (value: ModelChoice) => void;
   disabled?: boolean;
+  /** Inside the composer card: pills whose labels only screen readers need. */
+  compact?: boolean;
 }) {
   const ids = useId();
+  const labelClass = compact ? "sr-only" : "text-xs text-muted-foreground";
+  const fieldClass = compact
+    ? "h-8 w-auto max-w-40 rounded-full border-0 bg-secondary text-xs shadow-none md:text-xs dark:bg-secondary"
+    : "h-8 w-auto";
   const provider = providers.find((p) => p.provider === value.provider);
   return (
-    <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+    <div
+      className={cn(
+        "flex flex-wrap items-center gap-y-2",
+        compact ? "min-w-0 gap-x-1.5" : "gap-x-4",
+      )}
+    >
       <div className="flex items-center gap-2">
-        <Label htmlFor={`${ids}-provider`} className="text-xs text-muted-foreground">
+        <Label htmlFor={`${ids}-provider`} className={labelClass}>
           Provider
         </Label>
         <NativeSelect
           id={`${ids}-provider`}
-          className="h-8 w-auto"
+          className={fieldClass}
           disabled={disabled}
           value={value.provider}
           onChange={(event) => {
@@ -66,7 +79,7 @@ export function ModelPicker({
         </NativeSelect>
       </div>
       <div className="flex items-center gap-2">
-        <Label htmlFor={`${ids}-model`} className="text-xs text-muted-foreground">
+        <Label htmlFor={`${ids}-model`} className={labelClass}>
           Model
         </Label>
         {provider?.acceptsAnyModel ? (
@@ -74,7 +87,7 @@ export function ModelPicker({
           <>
             <Input
               id={`${ids}-model`}
-              className="h-8 w-48"
+              className={cn(fieldClass, "w-40")}
               list={`${ids}-models`}
               disabled={disabled}
               value={value.model}
@@ -89,7 +102,7 @@ export function ModelPicker({
         ) : (
           <NativeSelect
             id={`${ids}-model`}
-            className="h-8 w-auto"
+            className={fieldClass}
             disabled={disabled}
             value={value.model}
             onChange={(event) => onChange({ ...value, model: event.target.value })}

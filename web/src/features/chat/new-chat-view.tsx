@@ -1,6 +1,6 @@
 "use client";
 
-import { AlertCircle, Loader2, MessagesSquare, Settings2 } from "lucide-react";
+import { AlertCircle, Loader2, Settings2 } from "lucide-react";
 import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -13,6 +13,8 @@ import { apiError } from "@/lib/urql/errors";
 import { Composer } from "./composer";
 import { handOffFirstPrompt } from "./first-prompt";
 import { defaultProvider, ModelPicker, type ModelChoice, type Provider } from "./model-picker";
+import { SuggestedPrompts } from "./suggested-prompts";
+import { useAuthStore } from "@/lib/auth/store";
 
 // A title and a system prompt are for the few: that form loads on first use.
 const loadDialog = () => import("@/features/conversations/new-chat-dialog");
@@ -34,6 +36,7 @@ export function NewChatView() {
   const client = useClient();
   const router = useRouter();
   const limits = useInputLimits();
+  const firstName = useAuthStore((s) => s.user?.fullName?.split(" ")[0]);
 
   const start = async (content: string): Promise<boolean> => {
     if (!choice || creating) return false;
@@ -59,55 +62,66 @@ export function NewChatView() {
     return true;
   };
 
+  const picker =
+    providers && choice ? (
+      <ModelPicker
+        providers={providers satisfies readonly Provider[]}
+        value={choice}
+        onChange={setChosen}
+        disabled={creating}
+        compact
+      />
+    ) : loadError ? (
+      <p className="text-xs text-destructive">Could not load the providers. Reload to try again.</p>
+    ) : (
+      <div className="flex items-center gap-2 text-xs text-muted-foreground" role="status">
+        <Loader2 className="size-3.5 animate-spin" aria-hidden />
+        Loading providers
+      </div>
+    );
+
   return (
-    <div className="flex h-full min-h-0 flex-col">
-      <div className="flex flex-1 flex-col items-center justify-center gap-3 p-6 text-center">
-        <MessagesSquare className="size-10 text-muted-foreground" aria-hidden />
-        <h1 className="text-xl font-semibold">What would you like to talk about?</h1>
-        <p className="max-w-sm text-sm text-muted-foreground">
-          Type a message to start a chat, or open one from the list.
-        </p>
+    <div className="flex h-full min-h-0 flex-col overflow-y-auto">
+      <div className="mx-auto flex w-full max-w-[45rem] flex-1 flex-col justify-center gap-6 px-4 py-8">
+        <div className="grid gap-1.5">
+          <h1 className="text-2xl font-semibold tracking-tight sm:text-3xl">
+            {firstName ? `Hello, ${firstName}.` : "Hello."}
+          </h1>
+          <p className="text-lg text-muted-foreground sm:text-xl">How can I help you today?</p>
+        </div>
+        <SuggestedPrompts onPick={(prompt) => void start(prompt)} disabled={!choice || creating} />
       </div>
       {error && (
-        <div className="px-3 pb-2 sm:px-6">
+        <div className="mx-auto w-full max-w-[45rem] px-4 pb-2">
           <Alert variant="destructive">
             <AlertCircle />
             <AlertDescription>{error}</AlertDescription>
           </Alert>
         </div>
       )}
-      <div className="flex min-h-10 flex-wrap items-center justify-between gap-2 border-t px-3 pt-3 sm:px-6">
-        {providers && choice ? (
-          <ModelPicker
-            providers={providers satisfies readonly Provider[]}
-            value={choice}
-            onChange={setChosen}
-            disabled={creating}
-          />
-        ) : loadError ? (
-          <p className="text-sm text-destructive">
-            Could not load the providers. Reload to try again.
-          </p>
-        ) : (
-          <div className="flex items-center gap-2 text-sm text-muted-foreground" role="status">
-            <Loader2 className="size-4 animate-spin" aria-hidden />
-            Loading providers
-          </div>
-        )}
-        <LazyOverlayButton load={loadDialog} overlay={NewChatDialog} variant="ghost" size="sm">
-          <Settings2 aria-hidden />
-          Title and system prompt
-        </LazyOverlayButton>
+      <div className="sticky bottom-0 bg-background">
+        <Composer
+          onSend={start}
+          onStop={() => {}}
+          busy={false}
+          disabled={!choice || creating}
+          maxChars={limits?.messageMaxChars}
+          autoFocus
+          toolbar={picker}
+        />
+        <div className="mx-auto -mt-2 flex w-full max-w-[45rem] justify-end px-4 pb-2">
+          <LazyOverlayButton
+            load={loadDialog}
+            overlay={NewChatDialog}
+            variant="ghost"
+            size="sm"
+            className="h-7 text-xs text-muted-foreground"
+          >
+            <Settings2 aria-hidden />
+            Title and system prompt
+          </LazyOverlayButton>
+        </div>
       </div>
-      <Composer
-        onSend={start}
-        onStop={() => {}}
-        busy={false}
-        disabled={!choice || creating}
-        maxChars={limits?.messageMaxChars}
-        autoFocus
-        className="border-t-0"
-      />
     </div>
   );
 }

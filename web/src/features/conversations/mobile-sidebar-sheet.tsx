@@ -2,6 +2,7 @@
 
 import { Sheet, SheetContent, SheetDescription, SheetTitle } from "@/components/ui/sheet";
 import { ConversationSidebar } from "./conversation-sidebar";
+import { SidebarTop } from "./sidebar-top";
 
 export default function MobileSidebarSheet({
   open,
@@ -15,6 +16,7 @@ export default function MobileSidebarSheet({
       <SheetContent side="left" className="md:hidden">
         <SheetTitle className="sr-only">Conversations</SheetTitle>
         <SheetDescription className="sr-only">Your conversations, newest first.</SheetDescription>
+        <SidebarTop onNavigate={() => onOpenChange(false)} />
         <ConversationSidebar onNavigate={() => onOpenChange(false)} />
       </SheetContent>
     </Sheet>
