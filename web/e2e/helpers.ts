@@ -79,15 +79,11 @@ const API_PORT = Number(process.env.E2E_API_PORT || 8200);
 export const API2_PORT = Number(process.env.E2E_API2_PORT || 8202);
 
 /**
- * A second tab of the same browser (same session) whose app talks to the second API process
- * instead of the first: the API's URL is built into the app, so the tab's fetch and WebSocket
- * are pointed there before any script runs. Needs `bypassCSP` in the context (the page's
- * policy names only the first API). The returned list fills with the tab's socket URLs.
+ * Points a page's app at another API process: the API's URL is built into the app, so the
+ * page's fetch and WebSocket are redirected before any script runs. Needs `bypassCSP` in the
+ * context (the page's policy names only the first API).
  */
-export async function openOnSecondApi(context: BrowserContext) {
-  const page = await context.newPage();
-  const sockets: string[] = [];
-  page.on("websocket", (socket) => sockets.push(socket.url()));
+export async function retargetApi(page: Page, port: number) {
   await page.addInitScript(
     ({ from, to }) => {
       const retarget = (url: string) => url.replace(`//localhost:${from}/`, `//localhost:${to}/`);
@@ -101,8 +97,19 @@ export async function openOnSecondApi(context: BrowserContext) {
         }
       };
     },
-    { from: API_PORT, to: API2_PORT },
+    { from: API_PORT, to: port },
   );
+}
+
+/**
+ * A second tab of the same browser (same session) whose app talks to the second API process
+ * (see retargetApi). The returned list fills with the tab's socket URLs.
+ */
+export async function openOnSecondApi(context: BrowserContext) {
+  const page = await context.newPage();
+  const sockets: string[] = [];
+  page.on("websocket", (socket) => sockets.push(socket.url()));
+  await retargetApi(page, API2_PORT);
   return { page, sockets };
 }
 

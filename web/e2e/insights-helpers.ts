@@ -1,32 +1,14 @@
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
-import { gql, newUser } from "./helpers";
+import { gql, newUser, retargetApi } from "./helpers";
 
 const API_PORT = Number(process.env.E2E_API_PORT || 8200);
 /** The third API process (e2e/servers/api.sh --insights): a token budget, provider fallback. */
 export const API3_PORT = Number(process.env.E2E_API3_PORT || API_PORT + 4);
 export const API3_URL = `http://127.0.0.1:${API3_PORT}/graphql`;
 
-/**
- * Points the page's app at the third API process instead of the first (its URL is built into
- * the app): fetch and WebSocket are redirected before any script runs. Needs `bypassCSP`
- * (the page's policy names only the first API).
- */
+/** Points the page's app at the third API process (see retargetApi). */
 export async function useInsightsApi(page: Page) {
-  await page.addInitScript(
-    ({ from, to }) => {
-      const retarget = (url: string) => url.replace(`//localhost:${from}/`, `//localhost:${to}/`);
-      const nativeFetch = window.fetch.bind(window);
-      window.fetch = (input, init) =>
-        nativeFetch(typeof input === "string" ? retarget(input) : input, init);
-      const NativeWebSocket = window.WebSocket;
-      window.WebSocket = class extends NativeWebSocket {
-        constructor(url: string | URL, protocols?: string | string[]) {
-          super(retarget(String(url)), protocols);
-        }
-      };
-    },
-    { from: API_PORT, to: API3_PORT },
-  );
+  await retargetApi(page, API3_PORT);
 }
 
 /** A user registered through the API, with a token for seeding. */
