@@ -102,31 +102,18 @@ def _fragment_check(contract: Path) -> tuple[dict[str, str], dict[str, object]]:
     return missing, different
 
 
-@pytest.mark.skipif(
-    not REPLIES_CONTRACT.exists(), reason="the shared contract is not beside this clone"
+# The later parts of the contract: each lists only what its issue added or changed.
+@pytest.mark.parametrize(
+    "fragment",
+    [REPLIES_CONTRACT, BRANCHES_CONTRACT, INSIGHTS_CONTRACT],
+    ids=lambda path: path.stem,
 )
-def test_schema_offers_the_durable_replies_contract() -> None:
-    missing, different = _fragment_check(REPLIES_CONTRACT)
+def test_schema_offers_each_later_part_of_the_contract(fragment: Path) -> None:
+    if not fragment.exists():
+        pytest.skip("the shared contract is not beside this clone")
+    missing, different = _fragment_check(fragment)
     assert not missing, f"missing from the schema: {missing}"
-    assert not different, f"different from replies.graphql (contract, ours): {different}"
-
-
-@pytest.mark.skipif(
-    not BRANCHES_CONTRACT.exists(), reason="the shared contract is not beside this clone"
-)
-def test_schema_offers_the_conversation_trees_contract() -> None:
-    missing, different = _fragment_check(BRANCHES_CONTRACT)
-    assert not missing, f"missing from the schema: {missing}"
-    assert not different, f"different from branches.graphql (contract, ours): {different}"
-
-
-@pytest.mark.skipif(
-    not INSIGHTS_CONTRACT.exists(), reason="the shared contract is not beside this clone"
-)
-def test_schema_offers_the_insights_contract() -> None:
-    missing, different = _fragment_check(INSIGHTS_CONTRACT)
-    assert not missing, f"missing from the schema: {missing}"
-    assert not different, f"different from insights.graphql (contract, ours): {different}"
+    assert not different, f"different from {fragment.name} (contract, ours): {different}"
 
 
 def test_the_fragment_reader_sees_what_branches_promise() -> None:
