@@ -6,7 +6,7 @@ never a 500. WebSocket: frames over the same size, and frames that are JSON but 
 messages, close the socket with 4400 (1009 for size), as graphql-transport-ws says for bad
 messages. A signed-in user's sockets and running operations are capped across processes
 (`parley.graphql.socket_limits`): one socket too many closes with 4429, one operation too many
-gets a coded `error`.
+gets a coded `error`; a revoked session's operations end with UNAUTHENTICATED.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     SubscribeMessage,
 )
 
-from parley.errors import DomainError, ErrorCode, TooManyOpen
+from parley.errors import DomainError, ErrorCode, TooManyOpen, Unauthenticated
 from parley.graphql.context import Context
 from parley.graphql.error_codes import label
 from parley.graphql.socket_limits import SocketLease, TooManySockets
@@ -45,6 +45,7 @@ _NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,127}$")
 WS_MESSAGE_TOO_BIG = 1009
 # graphql-transport-ws's "too many" close code; graphql-ws clients do not retry it.
 WS_TOO_MANY_SOCKETS = 4429
+SESSION_ENDED = "Signed out: this session has ended; sign in again."
 DEFAULT_MAX_BYTES = 1 << 20
 
 
@@ -194,7 +195,8 @@ def _coded(reason: DomainError) -> list[GraphQLFormattedError]:
 class StrictTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     """graphql-transport-ws with every frame's shape checked before it is acted on, operations
     counted against their socket's and their user's caps (coded refusals), and a watcher per
-    signed-in socket that renews the socket's counted slots every `WS_CHECK_SECONDS`."""
+    signed-in socket: every `WS_CHECK_SECONDS` it renews the socket's counted slots and checks
+    its session, ending whatever runs with UNAUTHENTICATED once the session is revoked."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -265,9 +267,26 @@ class StrictTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         await self.send_message({"id": op_id, "type": "error", "payload": _coded(refused)})
 
     async def _watch(self, lease: SocketLease) -> None:
+        signed_in = True
         while True:
             await asyncio.sleep(lease.check_seconds)
             try:
                 await lease.renew()
+                # Once revoked, always revoked: later operations fail their own sign-in check.
+                if signed_in and not await self.context.auth.still_signed_in(lease.claims):
+                    signed_in = False
+                    await self._end_operations(Unauthenticated(SESSION_ENDED))
             except Exception:
                 log.exception("socket watcher round failed")
+
+    async def _end_operations(self, reason: DomainError) -> None:
+        payload = _coded(reason)
+        for op_id, operation in list(self.operations.items()):
+            if self.operations.get(op_id) is not operation:
+                continue  # ended meanwhile
+            if operation.task is not None:
+                operation.task.cancel()
+            # Marks it completed (nothing more is sent for it) and frees its id at once.
+            await operation.send_operation_message(
+                {"id": op_id, "type": "error", "payload": payload}
+            )

@@ -11,7 +11,9 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from parley.graphql.socket_limits import operations_key, sockets_key
-from tests.fakes.provider_server import FakeProviderServer
+from tests.chat.documents import GENERATE_DURABLE, REPLY_EVENTS, STOP, create_conversation
+from tests.chat.reply_streams import next_event
+from tests.fakes.provider_server import FakeProviderServer, Reply
 from tests.support.events import EVENTS
 from tests.support.graphql import GraphQLClient, Socket
 from tests.support.processes import ApiProcess
@@ -189,3 +191,48 @@ async def test_a_closed_socket_leaves_nothing_counted(
         await asyncio.sleep(0.05)
     assert await redis.zcard(sockets_key(user)) == 0
     assert await redis.zcard(operations_key(user)) == 0
+
+
+async def test_logging_out_on_http_ends_a_quiet_conversation_events_subscription(
+    server: LiveServer, client: GraphQLClient
+) -> None:
+    token = (await client.register())["accessToken"]
+    socket = await _acked(server.ws_url, token)
+    op = await socket.subscribe(EVENTS)
+    await _settled(socket)
+    assert (await client(LOGOUT, token=token)).data == {"logout": True}
+    # No event arrives on the channel: the socket's watcher ends it.
+    assert _codes(await _ending(socket, op)) == ["UNAUTHENTICATED"]
+    await socket.close()
+
+
+async def test_logging_out_on_http_ends_a_running_reply_and_its_follower(
+    server: LiveServer, client: GraphQLClient, fake_provider: FakeProviderServer
+) -> None:
+    token = (await client.register())["accessToken"]
+    cid = (await create_conversation(client, token, aiProvider="OPENAI"))["id"]
+    # Long enough to be running still when the watcher looks (it is stopped below).
+    fake_provider.script(Reply(" ".join(f"w{i}" for i in range(600)), chunk_delay=0.1))
+    author = await _acked(server.ws_url, token)
+    generating = await author.subscribe(GENERATE_DURABLE, {"id": cid, "content": "count"})
+    started = await next_event(author, generating)
+    reply_id = started["assistantMessageId"]
+    follower = await _acked(server.ws_url, token)
+    following = await follower.subscribe(REPLY_EVENTS, {"id": reply_id})
+    assert (await next_event(follower, following))["__typename"] == "ReplyStarted"
+
+    assert (await client(LOGOUT, token=token)).data == {"logout": True}
+
+    assert _codes(await _ending(author, generating)) == ["UNAUTHENTICATED"]
+    assert _codes(await _ending(follower, following)) == ["UNAUTHENTICATED"]
+    # Nothing more is delivered for either operation.
+    assert all(m.get("id") != generating for m in await _frames_until_pong(author))
+    assert all(m.get("id") != following for m in await _frames_until_pong(follower))
+
+    # Another session of the same account may still stop the reply (it outlives the sockets).
+    credentials = {"email": "ada@example.com", "password": "correct horse"}
+    again = await client(LOGIN, {"input": credentials})
+    stopped = await client(STOP, {"id": reply_id}, token=again.data["login"]["accessToken"])
+    assert not stopped.errors, stopped.errors
+    await author.close()
+    await follower.close()
