@@ -86,6 +86,22 @@ class RateLimited(DomainError):
         return {"retry_after": self.retry_after}
 
 
+class TooManyOpen(DomainError):
+    """Too many operations running at once, on one socket or over all of an account's."""
+
+    code = ErrorCode.RATE_LIMITED
+
+    def __init__(self, limit: int, scope: str) -> None:
+        super().__init__(
+            f"Subscription limit reached: at most {limit} running operations per {scope}; "
+            "complete one first."
+        )
+        self.limit = limit
+
+    def details(self) -> dict[str, object]:
+        return {"limit": self.limit}
+
+
 class QuotaExceeded(DomainError):
     code = ErrorCode.QUOTA_EXCEEDED
 

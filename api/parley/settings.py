@@ -129,6 +129,13 @@ class Settings(DatabaseSettings, AISettings):
     # rather than opening more. Followers never hold one (see chat.reply_reader).
     redis_max_connections: int = Field(default=8, ge=2, le=1000)
 
+    # Sockets (parley.graphql.socket_limits): per-user caps across processes on open sockets and
+    # on operations running over them; each socket renews its slots and re-checks its session
+    # (logout ends its streams) every WS_CHECK_SECONDS.
+    ws_max_sockets_per_user: int = Field(default=20, ge=1)
+    ws_max_subscriptions_per_user: int = Field(default=100, ge=1)
+    ws_check_seconds: float = Field(default=3.0, ge=0.1, le=60)
+
     @field_validator("redis_url", "cache_redis_url")
     @classmethod
     def _redis_url(cls, value: str | None) -> str | None:

@@ -129,6 +129,11 @@ class AuthService:
             raise Unauthenticated(INVALID_TOKEN)
         return claims
 
+    async def still_signed_in(self, claims: Claims) -> bool:
+        """Whether these claims' session is live and the token not revoked (logout). Not its
+        expiry: what a socket already runs may outlive the token it was opened with."""
+        return await self._logins.access_allowed(claims.session_id, claims.jti)
+
     async def get_user(self, user_id: uuid.UUID) -> User | None:
         async with self._db() as db:
             return await repository.user(db, user_id)

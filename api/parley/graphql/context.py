@@ -21,6 +21,7 @@ from parley.chat.durable_replies import DurableReplies
 from parley.chat.loaders import ChatLoaders
 from parley.chat.service import ChatService
 from parley.client_ip import client_ip
+from parley.graphql.socket_limits import SocketLease
 from parley.insights.service import InsightsService
 from parley.request_context import annotate_access_line
 from parley.state import AppState
@@ -37,6 +38,8 @@ class Context:
     insights: InsightsService
     # Set by Strawberry from the socket's connection_init payload.
     connection_params: dict[str, Any] | None = None
+    # A signed-in socket's counted slot, set when it is admitted (`ParleyGraphQL.on_ws_connect`).
+    socket: SocketLease | None = field(default=None, repr=False)
     # Set for each operation by `OperationScope`.
     loaders: ChatLoaders | None = field(default=None, repr=False)
     _claims: Claims | None = field(default=None, repr=False)

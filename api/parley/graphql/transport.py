@@ -4,16 +4,21 @@ HTTP: operations over POST only, as one JSON object of at most `MAX_REQUEST_BYTE
 with 413 before the rest is read). Anything else answers 4xx with a JSON body carrying a code,
 never a 500. WebSocket: frames over the same size, and frames that are JSON but not protocol
 messages, close the socket with 4400 (1009 for size), as graphql-transport-ws says for bad
-messages.
+messages. A signed-in user's sockets and running operations are capped across processes
+(`parley.graphql.socket_limits`): one socket too many closes with 4429, one operation too many
+gets a coded `error`; a revoked session's operations end with UNAUTHENTICATED.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
+import structlog
+from graphql import GraphQLError, GraphQLFormattedError
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import Message, Receive, Scope
@@ -22,12 +27,25 @@ from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    SubscribeMessage,
 )
 
-from parley.errors import ErrorCode
+from parley.errors import DomainError, ErrorCode, TooManyOpen, Unauthenticated
+from parley.graphql.context import Context
+from parley.graphql.error_codes import label
+from parley.graphql.socket_limits import SocketLease, TooManySockets
+
+log = structlog.get_logger(__name__)
 
 _NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,127}$")
 WS_MESSAGE_TOO_BIG = 1009
+# graphql-transport-ws's "too many" close code; graphql-ws clients do not retry it.
+WS_TOO_MANY_SOCKETS = 4429
+SESSION_ENDED = "Signed out: this session has ended; sign in again."
 DEFAULT_MAX_BYTES = 1 << 20
 
 
@@ -167,8 +185,23 @@ class GuardedWebSocketAdapter(ASGIWebSocketAdapter):
             pass
 
 
-class StrictTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
-    """graphql-transport-ws with every frame's shape checked before it is acted on."""
+def _coded(reason: DomainError) -> list[GraphQLFormattedError]:
+    """An `error` message's payload for a domain error, coded as resolvers' errors are."""
+    error = GraphQLError(reason.message, original_error=reason)
+    label(error)
+    return [error.formatted]
+
+
+class StrictTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws with every frame's shape checked before it is acted on, operations
+    counted against their socket's and their user's caps (coded refusals), and a watcher per
+    signed-in socket: every `WS_CHECK_SECONDS` it renews the socket's counted slots and checks
+    its session, ending whatever runs with UNAUTHENTICATED once the session is revoked."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._watcher: asyncio.Task[None] | None = None
+        self._slots: dict[Operation[Context, None], str] = {}
 
     async def handle_message(self, message: Any) -> None:
         problem = _message_problem(message)
@@ -176,3 +209,84 @@ class StrictTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
             await self.handle_invalid_message(problem)
             return
         await super().handle_message(message)
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        try:
+            await super().handle_connection_init(message)
+        except TooManySockets as refused:
+            await self.websocket.close(code=WS_TOO_MANY_SOCKETS, reason=str(refused))
+            return
+        lease = self.context.socket
+        if lease is not None and self._watcher is None:
+            self._watcher = asyncio.create_task(self._watch(lease))
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        op_id = message["id"]
+        if not self.connection_acknowledged or op_id in self.operations:
+            await super().handle_subscribe(message)  # Strawberry closes the socket (4401/4409)
+            return
+        # Strawberry's own per-socket cap, with the code its error lacks.
+        cap = self.max_subscriptions_per_connection
+        if cap is not None and len(self.operations) >= cap:
+            await self._refuse(op_id, TooManyOpen(cap, "socket"))
+            return
+        lease = self.context.socket
+        slot = None
+        if lease is not None:
+            try:
+                slot = await lease.admit_operation()
+            except TooManyOpen as refused:
+                await self._refuse(op_id, refused)
+                return
+        await super().handle_subscribe(message)
+        if lease is not None and slot is not None:
+            operation = self.operations.get(op_id)
+            if operation is None:
+                await lease.release_operation(slot)
+            else:
+                self._slots[operation] = slot
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        try:
+            await super().run_operation(operation)
+        finally:
+            slot = self._slots.pop(operation, None)
+            lease = self.context.socket
+            if lease is not None and slot is not None:
+                await lease.release_operation(slot)
+
+    async def shutdown(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
+            await asyncio.wait([self._watcher])
+        await super().shutdown()
+        if self.context.socket is not None:
+            await self.context.socket.close()
+
+    async def _refuse(self, op_id: str, refused: DomainError) -> None:
+        await self.send_message({"id": op_id, "type": "error", "payload": _coded(refused)})
+
+    async def _watch(self, lease: SocketLease) -> None:
+        signed_in = True
+        while True:
+            await asyncio.sleep(lease.check_seconds)
+            try:
+                await lease.renew()
+                # Once revoked, always revoked: later operations fail their own sign-in check.
+                if signed_in and not await self.context.auth.still_signed_in(lease.claims):
+                    signed_in = False
+                    await self._end_operations(Unauthenticated(SESSION_ENDED))
+            except Exception:
+                log.exception("socket watcher round failed")
+
+    async def _end_operations(self, reason: DomainError) -> None:
+        payload = _coded(reason)
+        for op_id, operation in list(self.operations.items()):
+            if self.operations.get(op_id) is not operation:
+                continue  # ended meanwhile
+            if operation.task is not None:
+                operation.task.cancel()
+            # Marks it completed (nothing more is sent for it) and frees its id at once.
+            await operation.send_operation_message(
+                {"id": op_id, "type": "error", "payload": payload}
+            )

@@ -22,6 +22,7 @@ from parley.chat.service import ChatService
 from parley.errors import Unauthenticated
 from parley.graphql.context import Context
 from parley.graphql.schema import build_schema, serving_extensions
+from parley.graphql.socket_limits import SocketLimits
 from parley.graphql.transport import (
     GuardedWebSocketAdapter,
     Refused,
@@ -34,6 +35,9 @@ from parley.graphql.transport import (
 )
 from parley.insights.service import InsightsService
 from parley.state import AppState
+
+# Operations one socket may run at once (each account has its own cap over all its sockets).
+MAX_OPERATIONS_PER_SOCKET = 50
 
 
 class ParleyGraphQL(GraphQL[Context, None]):
@@ -60,7 +64,7 @@ class ParleyGraphQL(GraphQL[Context, None]):
             subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
             allowed_origins=state.settings.cors_origin_list,
             connection_init_wait_timeout=timedelta(seconds=10),
-            max_subscriptions_per_connection=50,
+            max_subscriptions_per_connection=MAX_OPERATIONS_PER_SOCKET,
         )
         self.max_request_bytes = state.settings.max_request_bytes
         self._state = state
@@ -68,6 +72,13 @@ class ParleyGraphQL(GraphQL[Context, None]):
         self._chat = chat
         self._replies = replies
         self._insights = insights
+        settings = state.settings
+        self._sockets = SocketLimits(
+            state.redis,
+            max_sockets=settings.ws_max_sockets_per_user,
+            max_operations=settings.ws_max_subscriptions_per_user,
+            check_seconds=settings.ws_check_seconds,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -129,11 +140,14 @@ class ParleyGraphQL(GraphQL[Context, None]):
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         # No token: an anonymous socket whose protected fields answer UNAUTHENTICATED.
         # A token that does not verify: refuse the socket (4403), as the contract says.
+        # A signed-in socket takes one of its user's slots (over the cap: `TooManySockets`,
+        # closed with 4429 by the handler); its watcher renews it.
         if context.bearer() is not None:
             try:
-                await context.claims()
+                claims = await context.claims()
             except Unauthenticated:
                 raise ConnectionRejectionError from None
+            context.socket = await self._sockets.admit_socket(claims)
         return await super().on_ws_connect(context)
 
     async def get_root_value(self, request: Any) -> None:

@@ -60,6 +60,18 @@ def test_token_budget_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
     assert (load().token_budget, load().token_budget_period) == (50_000, "day")
 
 
+def test_socket_caps_default_to_twenty_sockets_and_a_hundred_operations_per_user() -> None:
+    settings = Settings(
+        _env_file=None,
+        database_url="postgresql://x@h/db",
+        redis_url="redis://h:6379/0",
+        secret_key="k" * 32,
+    )
+    assert settings.ws_max_sockets_per_user == 20
+    assert settings.ws_max_subscriptions_per_user == 100
+    assert settings.ws_check_seconds == 3.0
+
+
 def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     # A bare environment and a directory without .env: only what the test gives counts.
     clean = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **env}
