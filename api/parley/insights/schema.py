@@ -32,8 +32,10 @@ class InsightsQuery:
         self, info: Info[Context, None], query: str, first: int = 20, after: str | None = None
     ) -> SearchConnection:
         ctx = info.context
+        user_id = await ctx.user_id()
+        await ctx.limit_search(user_id)
         page = await ctx.insights.search(
-            await ctx.user_id(),
+            user_id,
             query,
             page_size(first, "first"),
             decode_rank_cursor(after, "after"),

@@ -82,7 +82,7 @@ _operation_names: set[str] = set()
 
 _ERROR_CODES = frozenset(code.value for code in ErrorCode)
 # The first identity part the callers of `RateLimiter` pass.
-RATE_LIMITS = frozenset({"auth", "messages", "login-failures"})
+RATE_LIMITS = frozenset({"auth", "messages", "login-failures", "search", "forks"})
 
 
 def operation_label(name: str | None) -> str:
