@@ -4,6 +4,7 @@ snippets and highlight ranges, keyset pages and a fixed statement count."""
 from __future__ import annotations
 
 import base64
+import random
 from typing import Any
 
 from tests.insights.seeding import conversation, user
@@ -208,3 +209,52 @@ async def test_bad_queries_and_cursors_are_refused_not_failed(
         result = await client(SEARCH, {"query": query}, token=token)
         assert not result.errors, (query, result.errors)
     assert (await client(SEARCH, {"query": "x"})).codes == ["UNAUTHENTICATED"]
+
+
+# What PostgreSQL's web-style parser takes as operators or skips, and words between them.
+_OPERATOR_PIECES = ["-", "-", "-", " ", '"', "(", ")", "|", "!", "&", "<->", ":*", "or", "'"]
+_PIECES = [*_OPERATOR_PIECES, "anything", "the", "é", "—", "\t", "\\"]
+
+
+async def test_runs_of_operators_are_refused_or_searched_never_a_server_error(
+    client: GraphQLClient, server: LiveServer
+) -> None:
+    token, me = await user(client, "ada@example.com")
+    await conversation(server.state.engine, me, "anything", ["anything at all"])
+    # PostgreSQL stacks one operator per `-` and fails past 32 ("tsquery stack too small").
+    refused = [
+        "-" * 33,
+        "-" * 200,
+        "- " * 40,
+        "anything " + "-" * 33 + " at",
+        "-!-(-|-&-)-" * 5,
+        "-" * 9 + "anything",
+    ]
+    for query in refused:
+        result = await client(SEARCH, {"query": query}, token=token)
+        assert result.codes == ["BAD_USER_INPUT"], (query, result.body)
+        assert "`-` in a row" in result.errors[0]["message"]
+    # Only operators, or words among them: parsed, no error (and the words still match).
+    searched = {
+        "!!!!": 0,
+        '""""': 0,
+        "(((": 0,
+        "|||": 0,
+        "!(|&" * 40: 0,
+        '"-"' * 40: 0,
+        "--anything": 2,
+        "-" * 8 + "anything": 2,
+        "anything " + "-a " * 60: 2,
+        '"""anything"""': 2,
+    }
+    for query, total in searched.items():
+        result = await client(SEARCH, {"query": query}, token=token)
+        assert not result.errors, (query, result.errors)
+        assert result.data["search"]["totalCount"] == total, query
+    # A seeded sweep of operator soup: each is searched or refused, never a 500.
+    rng = random.Random(17)
+    for _ in range(150):
+        query = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 90)))
+        result = await client(SEARCH, {"query": query}, token=token)
+        assert result.status != 500, (query, result.body)
+        assert result.codes in ([], ["BAD_USER_INPUT"]), (query, result.body)
