@@ -16,6 +16,7 @@ from parley.graphql.connections import (
     page_size,
 )
 from parley.graphql.context import Context
+from parley.insights.periods import storable
 from parley.insights.types import SearchConnection, SearchEdge, SearchHit, UsageReport
 
 
@@ -65,5 +66,7 @@ class InsightsQuery:
         to: dt.datetime | None = None,
     ) -> UsageReport:
         ctx = info.context
-        report = await ctx.insights.usage(await ctx.user_id(), from_, to)
+        report = await ctx.insights.usage(
+            await ctx.user_id(), storable(from_, "from"), storable(to, "to")
+        )
         return UsageReport.from_report(report)
