@@ -135,6 +135,9 @@ class Settings(DatabaseSettings, AISettings):
     ws_max_sockets_per_user: int = Field(default=20, ge=1)
     ws_max_subscriptions_per_user: int = Field(default=100, ge=1)
     ws_check_seconds: float = Field(default=3.0, ge=0.1, le=60)
+    # Per-user rate limits of search and forkConversation (parley.rate_limits), like messages.
+    rate_limit_search: str = "30/minute"
+    rate_limit_forks: str = "10/minute"
 
     @field_validator("redis_url", "cache_redis_url")
     @classmethod
@@ -148,7 +151,13 @@ class Settings(DatabaseSettings, AISettings):
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("rate_limit_messages", "rate_limit_auth", "rate_limit_login_failures")
+    @field_validator(
+        "rate_limit_messages",
+        "rate_limit_auth",
+        "rate_limit_login_failures",
+        "rate_limit_search",
+        "rate_limit_forks",
+    )
     @classmethod
     def _rate_limit(cls, value: str) -> str:
         parse_limit(value, "rate limit")
@@ -199,6 +208,14 @@ class Settings(DatabaseSettings, AISettings):
     @cached_property
     def login_failures_limit(self) -> RateLimitItem:
         return parse_limit(self.rate_limit_login_failures, "RATE_LIMIT_LOGIN_FAILURES")
+
+    @cached_property
+    def search_limit(self) -> RateLimitItem:
+        return parse_limit(self.rate_limit_search, "RATE_LIMIT_SEARCH")
+
+    @cached_property
+    def fork_limit(self) -> RateLimitItem:
+        return parse_limit(self.rate_limit_forks, "RATE_LIMIT_FORKS")
 
     @cached_property
     def trusted_proxy_networks(self) -> list[IPNetwork]:

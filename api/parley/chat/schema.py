@@ -168,6 +168,7 @@ class ChatMutation:
     ) -> Conversation:
         ctx = info.context
         user_id = await ctx.user_id()
+        await ctx.limit_forks(user_id)
         return Conversation.from_row(
             await ctx.chat.fork(user_id, parse_id(message_id, "message_id"))
         )

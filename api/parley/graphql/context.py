@@ -96,6 +96,12 @@ class Context:
     async def limit_messages(self, user_id: uuid.UUID) -> None:
         await self.rate_limit(self.state.settings.message_limit, "messages", str(user_id))
 
+    async def limit_search(self, user_id: uuid.UUID) -> None:
+        await self.rate_limit(self.state.settings.search_limit, "search", str(user_id))
+
+    async def limit_forks(self, user_id: uuid.UUID) -> None:
+        await self.rate_limit(self.state.settings.fork_limit, "forks", str(user_id))
+
 
 class OperationScope(SchemaExtension):
     """Gives each operation its own context (a socket's is shared by all its operations)."""

@@ -3,7 +3,8 @@ operation name, and the errors returned, by code.
 
 A subscription lives as long as its socket wants: its duration says nothing about the API,
 so subscriptions count their errors only. Operation names come from clients: they pass
-through `operation_label`, which caps how many distinct ones become series.
+through `operation_label`, which caps how many distinct ones become series and lets only
+signed-in requests add one.
 """
 
 from __future__ import annotations
@@ -50,7 +51,12 @@ class OperationMetrics(SchemaExtension):
             kind = None
         if kind is OperationType.SUBSCRIPTION:
             return
+        # The operation's own context (OperationScope runs first): signed in when a resolver
+        # (or the response cache) authenticated the caller.
+        signed_in = getattr(ec.context, "signed_in_user_id", None) is not None
         OPERATION_SECONDS.labels(
-            operation_label(ec.operation_name) if kind is not None else "invalid",
+            operation_label(ec.operation_name, signed_in=signed_in)
+            if kind is not None
+            else "invalid",
             kind.value if kind is not None else "invalid",
         ).observe(seconds)

@@ -70,8 +70,24 @@ _PAGE = text(
         LIMIT :limit
     )
     SELECT page.conversation_id, page.message_id, page.hit_id, page.score, meta.total,
-           tsvector_to_array(to_tsvector('english'::regconfig, CAST(:terms AS text))) AS lexemes
+           terms.lexemes, terms.word_pattern
     FROM (SELECT count(*) AS total FROM hits) AS meta
+    CROSS JOIN (
+        SELECT tsvector_to_array(to_tsvector('english'::regconfig, CAST(:terms AS text)))
+                   AS lexemes,
+               -- The words that could stem to a query lexeme: those starting with it less
+               -- its last letter (the stemmer cuts or turns y into i: "happi" from "happy"),
+               -- or with its first letter when it is short ("die" from "dying"). NULL when
+               -- nothing can match.
+               '(?:^|[^[:alnum:]])((?:'
+               || (SELECT string_agg(DISTINCT CASE WHEN length(l) >= 4
+                                                  THEN left(l, length(l) - 1)
+                                                  ELSE left(l, 1) END, '|')
+                   FROM unnest(tsvector_to_array(
+                            to_tsvector('english'::regconfig, CAST(:terms AS text)))) AS l
+                   WHERE l ~ '^[[:alnum:]]+$')
+               || ')[[:alnum:]]*)' AS word_pattern
+    ) AS terms
     LEFT JOIN page ON true
     """
 ).columns(
@@ -81,19 +97,24 @@ _PAGE = text(
     score=Float,
     total=Integer,
     lexemes=ARRAY(String),
+    word_pattern=String,
 )
 
 # Which words of the hit's text match the query: each distinct word of it whose lexemes
 # overlap the query's (positive) lexemes (computed once, in `page`), by PostgreSQL's own
-# stemmer, so highlights agree with what matched. Words are runs of letters and digits, as
-# `snippets.words` splits them.
+# stemmer, so highlights agree with what matched. Only the candidates `word_pattern` finds in
+# one regex pass are stemmed, never every word of a long message (stemming word by word was
+# most of a page's time). Words are runs of letters and digits, as `snippets.words` splits
+# them; the snippet's window is cut around the first of them (`snippets.build`).
 _MATCHED_WORDS = """
     ARRAY(
-        SELECT DISTINCT w
-        FROM regexp_split_to_table(lower(coalesce(hit_message.content, conversations.title, '')),
-                                   '[^[:alnum:]]+') AS w
-        WHERE w <> ''
-          AND tsvector_to_array(to_tsvector('english'::regconfig, w))
+        SELECT candidate.w
+        FROM (
+            SELECT DISTINCT found.parts[1] AS w
+            FROM regexp_matches(lower(coalesce(hit_message.content, conversations.title, '')),
+                                page.word_pattern, 'g') AS found(parts)
+        ) AS candidate
+        WHERE tsvector_to_array(to_tsvector('english'::regconfig, candidate.w))
               && page.lexemes
     )
 """

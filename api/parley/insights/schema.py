@@ -16,6 +16,7 @@ from parley.graphql.connections import (
     page_size,
 )
 from parley.graphql.context import Context
+from parley.insights.periods import storable
 from parley.insights.types import SearchConnection, SearchEdge, SearchHit, UsageReport
 
 
@@ -32,8 +33,10 @@ class InsightsQuery:
         self, info: Info[Context, None], query: str, first: int = 20, after: str | None = None
     ) -> SearchConnection:
         ctx = info.context
+        user_id = await ctx.user_id()
+        await ctx.limit_search(user_id)
         page = await ctx.insights.search(
-            await ctx.user_id(),
+            user_id,
             query,
             page_size(first, "first"),
             decode_rank_cursor(after, "after"),
@@ -63,5 +66,7 @@ class InsightsQuery:
         to: dt.datetime | None = None,
     ) -> UsageReport:
         ctx = info.context
-        report = await ctx.insights.usage(await ctx.user_id(), from_, to)
+        report = await ctx.insights.usage(
+            await ctx.user_id(), storable(from_, "from"), storable(to, "to")
+        )
         return UsageReport.from_report(report)

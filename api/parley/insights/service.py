@@ -10,6 +10,7 @@ await insights.settle_reply(reservation, used)                # chat, when the r
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -67,15 +68,29 @@ class UsageReport:
         return self.prompt_tokens + self.completion_tokens
 
 
+# Negations in a row, with only what `websearch_to_tsquery` skips between them: PostgreSQL
+# stacks one operator per `-` and fails past 32 ("tsquery stack too small", a 500). Nobody
+# means more than a few.
+_NEGATION_RUN = re.compile(r'-(?:[^\w"]*-)+')
+MAX_NEGATIONS_IN_A_ROW = 8
+
+
 def clean_query(query: str) -> str:
-    """The query, trimmed; BAD_USER_INPUT when blank or too long (a blank query matches
-    nothing, and saying so beats an empty page that looks like "no results")."""
+    """The query, trimmed; BAD_USER_INPUT when blank, too long, or with a run of negations
+    PostgreSQL cannot parse (a blank query matches nothing, and saying so beats an empty page
+    that looks like "no results")."""
     text = " ".join(query.split())
     if not text:
         raise InvalidInput("Search query must not be blank.", field="query")
     if len(text) > QUERY_MAX_CHARS:
         raise InvalidInput(
             f"Search query must be at most {QUERY_MAX_CHARS} characters.", field="query"
+        )
+    runs = _NEGATION_RUN.finditer(text)
+    if any(run.group().count("-") > MAX_NEGATIONS_IN_A_ROW for run in runs):
+        raise InvalidInput(
+            f"Search query must not have more than {MAX_NEGATIONS_IN_A_ROW} `-` in a row.",
+            field="query",
         )
     return text
 

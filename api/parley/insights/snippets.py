@@ -11,7 +11,7 @@ the title's words that look like a query word are highlighted instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 # Letters and digits, as PostgreSQL's [[:alnum:]] splits them in the query that finds the
@@ -19,7 +19,6 @@ from dataclasses import dataclass
 _WORD = re.compile(r"[^\W_]+")
 # Negated terms (`-word`, `-"a phrase"`) of web-style syntax: never highlighted.
 _NEGATED = re.compile(r'(?:^|\s)-(?:"[^"]*"?|\S+)')
-_SPACE = re.compile(r"\s+")
 ELLIPSIS = "…"
 SNIPPET_CHARS = 160
 # A prefix this short would light up half the text; trigrams need three characters too.
@@ -71,24 +70,53 @@ def build(text: str, matched: Iterable[str], query_terms: str, *, fuzzy: bool = 
     """A window of about SNIPPET_CHARS of `text` (whitespace collapsed) around its first
     matched word, cut at word boundaries, with every matched word in it as a range. With
     `fuzzy`, words that look like a query word count as matched too (titles found by
-    trigrams)."""
-    flat = _SPACE.sub(" ", text).strip()
-    found = words(flat)
+    trigrams). Words are read up to the first match, then only inside the window: a long
+    message costs what its window does, not a pass over every word."""
+    # str.split, not a regex substitution: several times faster on a long message.
+    flat = " ".join(text.split())
     wanted = set(matched)
     terms = [w for _, _, w in words(query_terms)]
-    hits = [(s, e) for s, e, w in found if w in wanted or (fuzzy and _looks_like(w, terms))]
-    start, end = _window(flat, hits[0] if hits else (0, 0))
+
+    def is_match(word: str) -> bool:
+        word = word.lower()
+        return word in wanted or (fuzzy and _looks_like(word, terms))
+
+    first = _first_match(flat, None if fuzzy else wanted, is_match)
+    start, end = _window(flat, first)
+    hits: list[tuple[int, int]] = []
+    # A window cut inside a long word (no space near) starts with its tail: not a word.
+    cut = start > 0 and _WORD.match(flat, start - 1) is not None
+    for m in _WORD.finditer(flat, start):
+        if m.end() > end:
+            break
+        if cut and m.start() == start:
+            continue
+        if is_match(m.group()):
+            hits.append(m.span())
     piece = flat[start:end]
     prefix = ELLIPSIS if start > 0 else ""
     suffix = ELLIPSIS if end < len(flat) else ""
     snippet = prefix + piece + suffix
     shift = len(prefix) - start
-    ranges = [
-        (_utf16(snippet, s + shift), _utf16(snippet, e + shift))
-        for s, e in hits
-        if s >= start and e <= end
-    ]
+    ranges = [(_utf16(snippet, s + shift), _utf16(snippet, e + shift)) for s, e in hits]
     return Snippet(snippet, ranges)
+
+
+def _first_match(
+    text: str, wanted: set[str] | None, is_match: Callable[[str], bool]
+) -> tuple[int, int]:
+    """(start, end) of the first word of `text` that `is_match`, else (0, 0). Given the
+    `wanted` words (matching is exact, not fuzzy), one regex search finds it in C instead of
+    a look at every word."""
+    if wanted is not None and not wanted:
+        return 0, 0
+    if wanted is not None:
+        alternatives = "|".join(sorted(map(re.escape, wanted), key=len, reverse=True))
+        whole = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+        candidates: Iterable[re.Match[str]] = whole.finditer(text)
+    else:
+        candidates = _WORD.finditer(text)
+    return next((m.span() for m in candidates if is_match(m.group())), (0, 0))
 
 
 def _window(text: str, focus: tuple[int, int]) -> tuple[int, int]:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 OTHER = "other"
 ANONYMOUS = "anonymous"
+UNAUTHENTICATED = "unauthenticated"
 
 # Seconds: from a cached query (~1 ms) to a slow mutation; provider first tokens take longer.
 _REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -75,21 +76,26 @@ RATE_LIMIT_REFUSALS = Counter(
 
 # A GraphQL name, not too long: anything else is not a name anyone chose to read in a graph.
 _OPERATION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
-# Distinct operation names per process; later new names count as "other". The web app uses
-# a few dozen, so real names are in long before a client could fill the rest.
+# Distinct operation names per process; later new names count as "other". Only signed-in
+# requests add names (anyone else is "unauthenticated" unless the name is in already), so a
+# client without an account cannot fill the table before the real operations arrive.
 MAX_OPERATION_NAMES = 200
 _operation_names: set[str] = set()
 
 _ERROR_CODES = frozenset(code.value for code in ErrorCode)
 # The first identity part the callers of `RateLimiter` pass.
-RATE_LIMITS = frozenset({"auth", "messages", "login-failures"})
+RATE_LIMITS = frozenset({"auth", "messages", "login-failures", "search", "forks"})
 
 
-def operation_label(name: str | None) -> str:
+def operation_label(name: str | None, *, signed_in: bool) -> str:
+    """The label of an operation named `name` by its client; `signed_in` when the operation
+    authenticated its caller."""
     if not name:
         return ANONYMOUS
     if name in _operation_names:
         return name
+    if not signed_in:
+        return UNAUTHENTICATED
     if len(_operation_names) >= MAX_OPERATION_NAMES or not _OPERATION_NAME.fullmatch(name):
         return OTHER
     _operation_names.add(name)

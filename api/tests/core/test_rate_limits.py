@@ -1,4 +1,5 @@
-"""Rate limits: per user for messages, per client IP for auth; 429 + Retry-After over HTTP."""
+"""Rate limits: per user for messages, searches and forks, per client IP for auth; 429 +
+Retry-After over HTTP."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from parley.main import create_app
+from parley.settings import Settings
+from tests.chat.branches import FORK
 from tests.chat.documents import GENERATE, create_conversation, send
 from tests.fakes.provider_server import FakeProviderServer
 from tests.support.graphql import GraphQLClient, Socket
@@ -25,6 +28,7 @@ async def limited(
         fake_provider,
         rate_limit_messages="3/minute",
         rate_limit_auth="5/minute",
+        rate_limit_forks="2/minute",
         trusted_proxies="127.0.0.1",
     )
     live = LiveServer(create_app(settings))
@@ -103,3 +107,45 @@ async def test_messages_are_limited_per_user_across_http_and_socket(limited: Liv
         # Another user is not affected.
         other_cid = (await create_conversation(client, other))["id"]
         assert not (await send(client, other, other_cid, "hi")).errors
+
+
+SEARCH = "query Search($q: String!) { search(query: $q) { totalCount } }"
+
+
+async def test_the_31st_search_in_a_minute_is_rate_limited_per_user(
+    server: LiveServer, fake_provider: FakeProviderServer
+) -> None:
+    # The default limit, not the tests' generous one.
+    default = Settings.model_fields["rate_limit_search"].default
+    assert default == "30/minute"
+    live = LiveServer(create_app(make_settings(fake_provider, rate_limit_search=default)))
+    await live.start()
+    try:
+        async with GraphQLClient(live.url) as client:
+            token = (await client.register(email="searcher@example.com"))["accessToken"]
+            other = (await client.register(email="reader@example.com"))["accessToken"]
+            for _ in range(30):
+                assert not (await client(SEARCH, {"q": "deploy"}, token=token)).errors
+            refused = await client(SEARCH, {"q": "deploy"}, token=token)
+            assert refused.status == 429
+            assert refused.codes == ["RATE_LIMITED"]
+            assert int(refused.headers["retry-after"]) >= 1
+            # Another user is not affected.
+            assert not (await client(SEARCH, {"q": "deploy"}, token=other)).errors
+    finally:
+        await live.stop()
+
+
+async def test_forks_are_limited_per_user(limited: LiveServer) -> None:
+    async with GraphQLClient(limited.url) as client:
+        token = (await client.register(email="forker@example.com"))["accessToken"]
+        cid = (await create_conversation(client, token))["id"]
+        sent = await send(client, token, cid, "hello")
+        assert not sent.errors, sent.errors
+        reply = sent.data["sendMessage"]["assistantMessage"]["id"]
+        for _ in range(2):
+            assert not (await client(FORK, {"id": reply}, token=token)).errors
+        refused = await client(FORK, {"id": reply}, token=token)
+    assert refused.status == 429
+    assert refused.codes == ["RATE_LIMITED"]
+    assert refused.errors[0]["extensions"]["retryAfter"] >= 1

@@ -41,6 +41,8 @@ def test_lists_and_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.bcrypt_rounds == 12
     assert settings.access_token_expire_minutes == 15
     assert settings.refresh_token_expire_days == 7
+    assert (settings.rate_limit_search, settings.rate_limit_forks) == ("30/minute", "10/minute")
+    assert str(settings.search_limit) == "30 per 1 minute"
 
 
 def test_token_budget_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -128,6 +130,15 @@ def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
                 "TOKEN_BUDGET": "0",
             },
             "TOKEN_BUDGET",
+        ),
+        (
+            {
+                "DATABASE_URL": "postgresql://x@h/db",
+                "REDIS_URL": "redis://h/0",
+                "SECRET_KEY": "k" * 32,
+                "RATE_LIMIT_SEARCH": "often",
+            },
+            "RATE_LIMIT_SEARCH",
         ),
     ],
 )

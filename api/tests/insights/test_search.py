@@ -4,7 +4,10 @@ snippets and highlight ranges, keyset pages and a fixed statement count."""
 from __future__ import annotations
 
 import base64
+import random
 from typing import Any
+
+from sqlalchemy import event
 
 from tests.insights.seeding import conversation, user
 from tests.support.graphql import GraphQLClient
@@ -208,3 +211,105 @@ async def test_bad_queries_and_cursors_are_refused_not_failed(
         result = await client(SEARCH, {"query": query}, token=token)
         assert not result.errors, (query, result.errors)
     assert (await client(SEARCH, {"query": "x"})).codes == ["UNAUTHENTICATED"]
+
+
+# What PostgreSQL's web-style parser takes as operators or skips, and words between them.
+_OPERATOR_PIECES = ["-", "-", "-", " ", '"', "(", ")", "|", "!", "&", "<->", ":*", "or", "'"]
+_PIECES = [*_OPERATOR_PIECES, "anything", "the", "é", "—", "\t", "\\"]
+
+
+async def test_runs_of_operators_are_refused_or_searched_never_a_server_error(
+    client: GraphQLClient, server: LiveServer
+) -> None:
+    token, me = await user(client, "ada@example.com")
+    await conversation(server.state.engine, me, "anything", ["anything at all"])
+    # PostgreSQL stacks one operator per `-` and fails past 32 ("tsquery stack too small").
+    refused = [
+        "-" * 33,
+        "-" * 200,
+        "- " * 40,
+        "anything " + "-" * 33 + " at",
+        "-!-(-|-&-)-" * 5,
+        "-" * 9 + "anything",
+    ]
+    for query in refused:
+        result = await client(SEARCH, {"query": query}, token=token)
+        assert result.codes == ["BAD_USER_INPUT"], (query, result.body)
+        assert "`-` in a row" in result.errors[0]["message"]
+    # Only operators, or words among them: parsed, no error (and the words still match).
+    searched = {
+        "!!!!": 0,
+        '""""': 0,
+        "(((": 0,
+        "|||": 0,
+        "!(|&" * 40: 0,
+        '"-"' * 40: 0,
+        "--anything": 2,
+        "-" * 8 + "anything": 2,
+        "anything " + "-a " * 60: 2,
+        '"""anything"""': 2,
+    }
+    for query, total in searched.items():
+        result = await client(SEARCH, {"query": query}, token=token)
+        assert not result.errors, (query, result.errors)
+        assert result.data["search"]["totalCount"] == total, query
+    # A seeded sweep of operator soup: each is searched or refused, never a 500.
+    rng = random.Random(17)
+    for _ in range(150):
+        query = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 90)))
+        result = await client(SEARCH, {"query": query}, token=token)
+        assert result.status != 500, (query, result.body)
+        assert result.codes in ([], ["BAD_USER_INPUT"]), (query, result.body)
+
+
+def _rows_out_of_function_scans(plan: dict[str, Any]) -> int:
+    """Rows the set-returning functions of an EXPLAIN ANALYZE plan produced, those their
+    filter removed and every loop included (EXPLAIN gives both per loop)."""
+    own = 0.0
+    if plan["Node Type"] == "Function Scan":
+        produced = plan["Actual Rows"] + plan.get("Rows Removed by Filter", 0)
+        own = produced * plan["Actual Loops"]
+    return round(own) + sum(_rows_out_of_function_scans(p) for p in plan.get("Plans", []))
+
+
+async def test_highlights_of_long_messages_stem_only_candidate_words_in_one_statement(
+    client: GraphQLClient, server: LiveServer
+) -> None:
+    token, me = await user(client, "ada@example.com")
+    filler = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]
+    texts = []
+    for i in range(20):
+        words = [filler[(i + k) % len(filler)] for k in range(1000)]
+        words[100], words[400], words[900] = "deploying", "Deployment", "deployed"
+        texts.append(" ".join(words))
+    await conversation(server.state.engine, me, "long ones", texts)
+    # The one statement of the page, as the app sends it, to be explained.
+    sent: list[tuple[str, Any]] = []
+
+    def capture(*args: Any) -> None:
+        if "websearch_to_tsquery" in str(args[2]):
+            sent.append((str(args[2]), args[3]))
+
+    engine = server.state.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        found = await _search(client, token, "deploy", first=100)
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    assert found["totalCount"] == 20
+    # Each window is around the first match, the only one in it.
+    assert [_highlighted(e["node"]) for e in found["edges"]] == [["deploying"]] * 20
+    assert len(sent) == 1
+    statement, parameters = sent[0]
+    async with server.state.engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        driver = raw.driver_connection
+        assert driver is not None
+        explained = await driver.fetchval(
+            "EXPLAIN (ANALYZE, FORMAT JSON) " + statement, *parameters
+        )
+    # SQLAlchemy's asyncpg dialect decodes json: the plan arrives as a list.
+    plan = explained[0]["Plan"]
+    # 20,000 words, 60 of them start like the query's lexeme: only those are split out and
+    # stemmed (stemming every word of every hit was most of a page's database time).
+    assert _rows_out_of_function_scans(plan) <= 60 + 2

@@ -61,6 +61,8 @@ def settings_values(fake_provider: FakeProviderServer, **overrides: object) -> d
         # Generous limits: the rate-limit tests build apps with tight ones.
         "rate_limit_messages": "10000/minute",
         "rate_limit_auth": "10000/minute",
+        "rate_limit_search": "10000/minute",
+        "rate_limit_forks": "10000/minute",
     }
     values.update(overrides)
     return values
