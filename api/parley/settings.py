@@ -129,6 +129,10 @@ class Settings(DatabaseSettings, AISettings):
     # rather than opening more. Followers never hold one (see chat.reply_reader).
     redis_max_connections: int = Field(default=8, ge=2, le=1000)
 
+    # Reply closing writes (parley.chat.reply_jobs): how long one is retried through a database
+    # or Redis outage, while its lease holds, before the reply is given up.
+    reply_finish_retry_seconds: float = Field(default=60.0, ge=0)
+
     @field_validator("redis_url", "cache_redis_url")
     @classmethod
     def _redis_url(cls, value: str | None) -> str | None:
