@@ -6,8 +6,8 @@ and `sendMessage`, which waits for the job's end). A subscription only follows a
 (`durable_replies.follow`); leaving it detaches. While a job runs, the process holds its
 lease in Redis (`lease_key`, REPLY_LEASE_SECONDS), renewed by one loop for all jobs, which
 also looks for stop requests (`stop_key`, set by `stopReply` on any process) so a stop
-reaches the owner within STOP_POLL_SECONDS. A lease that is not
-renewed (the process died) lets any process's reaper finalize the reply (`reply_reaper`).
+reaches the owner within STOP_POLL_SECONDS. A lease that is not renewed (the process died)
+lets any process's reaper finalize the reply (`reply_reaper`).
 
 Every event is published twice: to followers in this process directly (so the socket that
 started a reply keeps streaming when Redis is down) and to the reply's Redis stream through
@@ -175,8 +175,7 @@ class ReplyJobs:
         try:
             # Held before the row exists, so no reaper ever sees this reply unowned.
             await self._redis.set(lease_key(reply_id), self._process_id, px=self._lease_ms)
-            if not self._jobs:
-                self._renewed_at = asyncio.get_running_loop().time()
+            self._renewed_at = asyncio.get_running_loop().time()
         except RedisError:
             log.warning("reply runs without a lease: Redis is down", message_id=str(reply_id))
         try:
