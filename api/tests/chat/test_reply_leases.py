@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from parley.chat.durable_replies import DurableReplies
 from parley.main import create_app
-from tests.chat.documents import GENERATE_DURABLE, REPLY_EVENTS, create_conversation, send
+from tests.chat.documents import GENERATE_DURABLE, REPLY_EVENTS, STOP, create_conversation, send
 from tests.chat.reply_streams import delta_text, error_codes, events_until_final, next_event
 from tests.fakes.provider_server import FakeProviderServer, Reply
 from tests.support.graphql import GraphQLClient, Socket
@@ -145,3 +145,23 @@ async def test_reply_events_after_a_seq_past_a_running_reply_gets_only_its_final
     await other.close()
     await events_until_final(socket, op)
     await socket.close()
+
+
+async def test_a_send_message_reply_can_be_stopped_and_the_mutation_returns_it_stopped(
+    server: LiveServer, client: GraphQLClient, fake_provider: FakeProviderServer
+) -> None:
+    token = (await client.register())["accessToken"]
+    cid = (await create_conversation(client, token, aiProvider="OPENAI"))["id"]
+    fake_provider.script(Reply(" ".join(f"w{i}" for i in range(300)), chunk_delay=0.02))
+    sending = asyncio.create_task(send(client, token, cid, "a long one"))
+    reply_id = await _streaming_reply(server, cid)
+
+    stopped = await client(STOP, {"id": reply_id}, token=token)
+
+    assert not stopped.errors, stopped.errors
+    assert stopped.data["stopReply"]["status"] == "STOPPED"
+    result = await sending
+    assert not result.errors, result.errors
+    reply = result.data["sendMessage"]["assistantMessage"]
+    assert (reply["id"], reply["status"]) == (reply_id, "STOPPED")
+    assert reply["content"] == stopped.data["stopReply"]["content"]
