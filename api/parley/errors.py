@@ -13,6 +13,10 @@ import datetime as dt
 import enum
 from typing import ClassVar
 
+import asyncpg
+import redis.exceptions
+import sqlalchemy.exc
+
 
 class ErrorCode(enum.StrEnum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
@@ -24,8 +28,8 @@ class ErrorCode(enum.StrEnum):
     PROVIDER_ERROR = "PROVIDER_ERROR"
     # The caller's token budget for the period is spent (extensions.resetsAt says until when).
     QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
-    # This process is shutting down: the same request on another process (or in a moment)
-    # will be served.
+    # This process is shutting down, or PostgreSQL or Redis cannot be reached: the same request
+    # on another process (or in a moment) will be served.
     UNAVAILABLE = "UNAVAILABLE"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
@@ -127,3 +131,38 @@ class ProviderFailed(DomainError):
 
     def details(self) -> dict[str, object]:
         return {"provider": self.provider}
+
+
+UNREACHABLE = "A service this server needs is unreachable right now; try again in a moment."
+
+# What PostgreSQL or Redis being out of reach looks like from here: a refused or dropped
+# socket, asyncpg's connection classes (08xxx, shutdowns, "cannot connect now"), and redis-py's
+# connection and timeout errors. Not a statement the database refused: that is a fault.
+_UNREACHABLE_KINDS: tuple[type[BaseException], ...] = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    sqlalchemy.exc.TimeoutError,
+)
+
+
+def unreachable(error: BaseException) -> bool:
+    """True when `error` (or what it wraps) says PostgreSQL or Redis could not be reached:
+    worth retrying, and for a caller UNAVAILABLE rather than an internal error."""
+    seen: BaseException | None = error
+    for _ in range(8):  # wrappers nest a few deep (SQLAlchemy, its asyncpg adapter, asyncpg)
+        if seen is None:
+            return False
+        if isinstance(seen, _UNREACHABLE_KINDS):
+            return True
+        if isinstance(seen, sqlalchemy.exc.DBAPIError):
+            if seen.connection_invalidated:
+                return True
+            orig = seen.orig
+            seen = orig if isinstance(orig, BaseException) else seen.__cause__
+            continue
+        seen = seen.__cause__
+    return False

@@ -138,6 +138,9 @@ class Settings(DatabaseSettings, AISettings):
     # Per-user rate limits of search and forkConversation (parley.rate_limits), like messages.
     rate_limit_search: str = "30/minute"
     rate_limit_forks: str = "10/minute"
+    # Reply closing writes (parley.chat.reply_jobs): how long one is retried through a database
+    # or Redis outage, while its lease holds, before the reply is given up.
+    reply_finish_retry_seconds: float = Field(default=60.0, ge=0)
 
     @field_validator("redis_url", "cache_redis_url")
     @classmethod

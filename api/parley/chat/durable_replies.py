@@ -18,6 +18,7 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from parley.chat.reply_jobs import ReplyJobs
 from parley.chat.reply_log import EventKind, LogEvent, ReplyLog, ReplyLogWriter
@@ -100,7 +101,19 @@ class DurableReplies:
             finally:
                 job.detach(follower)
             return
-        cursor = self.reader.follow(reply_id, follower)
+        start = follower.after
+        if start >= 0:
+            # `after` may be at or past the reply's latest event: read from that event instead,
+            # so its final event (the follower takes that whatever `after` says) still comes.
+            try:
+                latest = await self.log.last(reply_id)
+            except RedisError:
+                latest = None
+            if latest is not None and latest.kind is EventKind.ENDED and latest.seq <= start:
+                yield latest
+                return
+            start = latest.seq if latest is not None else -1
+        cursor = self.reader.follow(reply_id, follower, start)
         try:
             if cursor > follower.after:
                 follower.prime(await self.log.read_range(reply_id, follower.after, cursor))

@@ -5,12 +5,11 @@ show them. Each carries `seq`: 0 for the start, then 1, 2... for the deltas, and
 highest (also stored as the message's `final_seq`). The database is written when the reply
 starts (`ChatService.prepare_reply`) and when it ends (`ReplyRun.finish`), never per delta.
 
-`ReplyRun` is one provider call and its closing write. Two callers drive it:
-- `reply_jobs.ReplyJobs`, for `generateReply`: the reply is a job of the process, not of the
-  socket, with its events in Redis (`reply_log`) for followers on any process; leaving the
-  subscription only detaches, and `stopReply` or a shutdown ends it as STOPPED or FAILED;
-- `run_reply` below, for `sendMessage`: the caller waits for the end; if the caller is
-  cancelled, what arrived is kept as STOPPED.
+`ReplyRun` is one provider call and its closing write. `reply_jobs.ReplyJobs` drives it for
+every operation that starts a reply (`generateReply`, `regenerateReply`, `sendMessage`): the
+reply is a job of the process, not of the request, holding a lease, with its events in Redis
+(`reply_log`) for followers on any process; leaving only detaches, and `stopReply` or a
+shutdown ends it as STOPPED or FAILED.
 """
 
 from __future__ import annotations
@@ -21,10 +20,10 @@ import uuid
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
-from parley.ai import ProviderError
+from tenacity import AsyncRetrying
+
 from parley.chat.service import ChatService, PreparedReply
 from parley.chat.tables import Conversation, Message, MessageStatus
-from parley.errors import NotFound
 from parley.metrics.instruments import REPLIES_STREAMING
 
 SERVER_FAILURE = "The reply failed on the server."
@@ -107,9 +106,14 @@ class ReplyRun:
                     )
 
     async def finish(
-        self, status: MessageStatus, error: str | None = None, error_status: int | None = None
+        self,
+        status: MessageStatus,
+        error: str | None = None,
+        error_status: int | None = None,
+        retrying: AsyncRetrying | None = None,
     ) -> ReplyEnded | None:
-        """Store the outcome with the text so far; None when the conversation was deleted."""
+        """Store the outcome with the text so far (attempted as `retrying` says), or find the
+        outcome already stored (a reaper's); None when the conversation was deleted."""
         # Shielded: a cancelled caller must still store what arrived.
         task = asyncio.create_task(
             self._chat.finish_reply(
@@ -120,6 +124,7 @@ class ReplyRun:
                 final_seq=self.final_seq,
                 error=error,
                 error_status=error_status,
+                retrying=retrying,
             )
         )
         _closing_writes.add(task)
@@ -128,28 +133,5 @@ class ReplyRun:
         if message is None:
             return None
         self._chat.suggest_title(self.prepared, message)
-        return ReplyEnded(seq=self.final_seq, message=message, error=error)
-
-
-async def run_reply(
-    chat: ChatService, prepared: PreparedReply
-) -> AsyncGenerator[ReplyDelta | ReplyEnded, None]:
-    """Yields each delta, then one `ReplyEnded` with the stored message."""
-    run = ReplyRun(chat, prepared)
-    try:
-        async for delta in run.deltas():
-            yield delta
-    except ProviderError as error:
-        outcome = await run.finish(MessageStatus.FAILED, error.message, error.status)
-    except (asyncio.CancelledError, GeneratorExit):
-        # The caller left: keep what arrived, then let cancellation on.
-        await run.finish(MessageStatus.STOPPED)
-        raise
-    except Exception:
-        await run.finish(MessageStatus.FAILED, SERVER_FAILURE)
-        raise
-    else:
-        outcome = await run.finish(MessageStatus.COMPLETE)
-    if outcome is None:
-        raise NotFound(GONE)
-    yield outcome
+        # As stored: this run's outcome, or the one stored before it (a reaper's FAILED).
+        return ended(message)

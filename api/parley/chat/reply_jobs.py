@@ -1,15 +1,20 @@
 """Replies as jobs of the process: started here, run in a task the process owns, stopped from
 anywhere, finalized on shutdown.
 
-A subscription only follows a job (`durable_replies.follow`); leaving it detaches. While a
-job runs, the process holds its lease in Redis (`lease_key`, REPLY_LEASE_SECONDS), renewed
-by one loop for all jobs, which also looks for stop requests (`stop_key`, set by `stopReply`
-on any process) so a stop reaches the owner within STOP_POLL_SECONDS. A lease that is not
-renewed (the process died) lets any process's reaper finalize the reply (`reply_reaper`).
+Every operation that starts a reply starts a job here (`generateReply`, `regenerateReply`,
+and `sendMessage`, which waits for the job's end). A subscription only follows a job
+(`durable_replies.follow`); leaving it detaches. While a job runs, the process holds its
+lease in Redis (`lease_key`, REPLY_LEASE_SECONDS), renewed by one loop for all jobs, which
+also looks for stop requests (`stop_key`, set by `stopReply` on any process) so a stop
+reaches the owner within STOP_POLL_SECONDS. A lease that is not renewed (the process died)
+lets any process's reaper finalize the reply (`reply_reaper`).
 
 Every event is published twice: to followers in this process directly (so the socket that
 started a reply keeps streaming when Redis is down) and to the reply's Redis stream through
 the process's `ReplyLogWriter`, for followers anywhere.
+
+A database or Redis blip is not the reply's failure: its closing write is retried with
+backoff (REPLY_FINISH_RETRY_SECONDS at most) while the lease, renewed all along, still holds.
 """
 
 from __future__ import annotations
@@ -21,6 +26,13 @@ from collections.abc import Awaitable, Callable
 import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_delay,
+    wait_exponential_jitter,
+)
 
 from parley.ai import ProviderError
 from parley.chat import reply_requests
@@ -29,7 +41,7 @@ from parley.chat.reply_log import GONE, EventKind, LogEvent, ReplyLogWriter
 from parley.chat.reply_reader import Follower
 from parley.chat.service import INTERRUPTED, ChatService, PreparedReply
 from parley.chat.tables import Message, MessageStatus
-from parley.errors import Unavailable
+from parley.errors import Unavailable, unreachable
 from parley.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -58,6 +70,8 @@ class ReplyJob:
         self.task: asyncio.Task[None] | None = None
         self.done = asyncio.Event()
         self.outcome: Message | None = None
+        # The final event, once published (GONE, FAILED unstored, or the stored outcome).
+        self.end: LogEvent | None = None
         # True while the provider streams: the only time a stop may cancel the task (a cancel
         # during the closing write would lose the outcome).
         self.streaming = False
@@ -101,6 +115,8 @@ class ReplyJobs:
         self._writer = writer
         self._process_id = process_id
         self._lease_ms = settings.reply_lease_seconds * 1000
+        # When this process last renewed its leases (loop time): they hold for a lease from it.
+        self._renewed_at = 0.0
         self._jobs: dict[uuid.UUID, ReplyJob] = {}
         self._lease_task: asyncio.Task[None] | None = None
         self.accepting = True
@@ -159,6 +175,7 @@ class ReplyJobs:
         try:
             # Held before the row exists, so no reaper ever sees this reply unowned.
             await self._redis.set(lease_key(reply_id), self._process_id, px=self._lease_ms)
+            self._renewed_at = asyncio.get_running_loop().time()
         except RedisError:
             log.warning("reply runs without a lease: Redis is down", message_id=str(reply_id))
         try:
@@ -183,12 +200,43 @@ class ReplyJobs:
         except RedisError:
             log.warning("could not release a refused reply's keys")
 
+    def holds_leases(self) -> bool:
+        """Whether the leases of this process's replies still hold (renewed within a lease
+        time): while they do, no reaper can take a reply from it."""
+        age = asyncio.get_running_loop().time() - self._renewed_at
+        return age < self._lease_ms / 1000
+
+    def _closing_retry(self, reply_id: uuid.UUID) -> AsyncRetrying:
+        """How a closing write is attempted: again after an outage (PostgreSQL or Redis out of
+        reach), with backoff, until REPLY_FINISH_RETRY_SECONDS pass or the lease is lost."""
+
+        deadline = stop_after_delay(self._settings.reply_finish_retry_seconds)
+
+        def give_up(state: RetryCallState) -> bool:
+            return deadline(state) or not self.holds_leases()
+
+        def waiting(state: RetryCallState) -> None:
+            log.warning(
+                "could not store a reply; retrying",
+                message_id=str(reply_id),
+                attempt=state.attempt_number,
+            )
+
+        return AsyncRetrying(
+            retry=retry_if_exception(unreachable),
+            wait=wait_exponential_jitter(multiplier=0.2, max=2.0, jitter=0.2),
+            stop=give_up,
+            before_sleep=waiting,
+            reraise=True,
+        )
+
     def _publish(self, job: ReplyJob, event: LogEvent, delete: tuple[str, ...] = ()) -> None:
         job.publish(event)
         self._writer.append(job.reply_id, event, delete=delete)
 
     async def _run(self, job: ReplyJob) -> None:
         run = ReplyRun(self._chat, job.prepared)
+        retrying = self._closing_retry(job.reply_id)
         outcome: ReplyEnded | None = None
         try:
             try:
@@ -199,21 +247,24 @@ class ReplyJobs:
                 finally:
                     job.streaming = False
             except ProviderError as error:
-                outcome = await run.finish(MessageStatus.FAILED, error.message, error.status)
+                outcome = await run.finish(
+                    MessageStatus.FAILED, error.message, error.status, retrying=retrying
+                )
             except asyncio.CancelledError:
                 # Only this class cancels a job (stop, shutdown): store what arrived.
                 task = asyncio.current_task()
                 if task is not None:
                     task.uncancel()
-                outcome = await run.finish(job._stop_status, job._stop_error)
+                outcome = await run.finish(job._stop_status, job._stop_error, retrying=retrying)
             except Exception:
                 log.exception("reply failed", message_id=str(job.reply_id))
-                outcome = await run.finish(MessageStatus.FAILED, SERVER_FAILURE)
+                outcome = await run.finish(MessageStatus.FAILED, SERVER_FAILURE, retrying=retrying)
             else:
-                outcome = await run.finish(MessageStatus.COMPLETE)
+                outcome = await run.finish(MessageStatus.COMPLETE, retrying=retrying)
         except Exception:
-            # The closing write failed (database down): the row stays STREAMING and, its
-            # lease released, a reaper fails it with the text the stream kept.
+            # The closing write failed for good (retries spent or the lease lost): the row
+            # stays STREAMING and, its lease released, a reaper fails it with the text the
+            # stream kept.
             log.exception("could not store a reply", message_id=str(job.reply_id))
             end = LogEvent(run.final_seq, EventKind.ENDED, status=MessageStatus.FAILED.value)
         else:
@@ -229,7 +280,9 @@ class ReplyJobs:
                 )
         finally:
             self._jobs.pop(job.reply_id, None)
+            # Waiters run only once this task yields: after `end` is set and published.
             job.done.set()
+        job.end = end
         self._publish(job, end, delete=(lease_key(job.reply_id), stop_key(job.reply_id)))
 
     async def stop(self, reply_id: uuid.UUID) -> bool:
@@ -266,6 +319,7 @@ class ReplyJobs:
                 pipe.set(lease_key(job.reply_id), self._process_id, px=self._lease_ms)
                 pipe.get(stop_key(job.reply_id))
             results = await pipe.execute()
+        self._renewed_at = asyncio.get_running_loop().time()
         for job, requested in zip(jobs, results[1::2], strict=True):
             if requested:
                 job.stop()

@@ -108,6 +108,14 @@ class ReplyLog:
             LogEvent.from_entry(i, f) for i, f in cast(list[tuple[str, dict[str, str]]], entries)
         ]
 
+    async def last(self, reply_id: uuid.UUID | str) -> LogEvent | None:
+        """The reply's latest event (its final one once it ended); None when none is kept."""
+        entries = await self.redis.xrevrange(stream_key(reply_id), count=1)
+        return next(
+            (LogEvent.from_entry(i, f) for i, f in cast(list[tuple[str, dict[str, str]]], entries)),
+            None,
+        )
+
     async def exists(self, reply_id: uuid.UUID | str) -> bool:
         return bool(await self.redis.exists(stream_key(reply_id)))
 

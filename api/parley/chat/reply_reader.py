@@ -12,7 +12,8 @@ stream, so one round trip costs O(streams followed) to build and parse; a wake c
 round trip, not a rebuild of any other state.
 
 `Follower` merges deltas once MAX_PENDING events wait, so a slow client gets fewer, longer
-deltas (each carrying the seq of its last piece), never an unbounded queue.
+deltas (each carrying the seq of its last piece), never an unbounded queue. The final event
+always reaches a follower, even one that asked for the events after a seq at or past it.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def _merge(events: list[LogEvent]) -> list[LogEvent]:
 
 
 class Follower:
-    """The events one subscription has yet to send, in seq order, each at most once."""
+    """The events one subscription has yet to send, in seq order, each at most once; the
+    final event whatever `after` was (a follower asking past the end still ends)."""
 
     def __init__(self, after: int | None, max_pending: int = MAX_PENDING) -> None:
         self.after = -1 if after is None else after
@@ -58,13 +60,20 @@ class Follower:
         self._pending: deque[LogEvent] = deque()
         self._max_pending = max_pending
         self._ready = asyncio.Event()
+        self._ended = False
         # Deltas folded into another because this follower was behind (for tests and metrics).
         self.merged = 0
 
+    def _wanted(self, event: LogEvent, seen_up_to: int) -> bool:
+        if event.kind is EventKind.ENDED:
+            return not self._ended
+        return event.seq > seen_up_to
+
     def push(self, event: LogEvent) -> None:
-        if event.seq <= self._last_seq:
+        if not self._wanted(event, self._last_seq):
             return
-        self._last_seq = event.seq
+        self._ended = self._ended or event.kind is EventKind.ENDED
+        self._last_seq = max(self._last_seq, event.seq)
         pending = self._pending
         if (
             event.kind is EventKind.DELTA
@@ -81,13 +90,14 @@ class Follower:
     def prime(self, earlier: list[LogEvent]) -> None:
         """Put a catch-up read (events up to where live delivery began) ahead of the live
         events already pushed, merged; call before the first `next`."""
-        head = [e for e in earlier if e.seq > self.after]
+        head = [e for e in earlier if self._wanted(e, self.after)]
         if self._pending:
             head = [e for e in head if e.seq < self._pending[0].seq]
         if not head:
             return
         for event in reversed(_merge(head)):
             self._pending.appendleft(event)
+        self._ended = self._ended or any(e.kind is EventKind.ENDED for e in head)
         self._last_seq = max(self._last_seq, head[-1].seq)
         self._ready.set()
 
@@ -150,13 +160,16 @@ class ReplyReader:
             await self._pool.delete(self.wake_key)
         await self._conn.aclose()
 
-    def follow(self, reply_id: uuid.UUID, follower: Follower) -> int:
-        """Start delivering the reply's events to `follower`; the seq up to which this reader
-        has already read (the caller reads what the follower needs up to it, then `prime`s)."""
+    def follow(self, reply_id: uuid.UUID, follower: Follower, start: int | None = None) -> int:
+        """Start delivering the reply's events to `follower` (a stream not yet read from is
+        read after `start`, by default the follower's `after`); the seq up to which this
+        reader has already read (the caller reads what the follower needs up to it, then
+        `prime`s)."""
         key = stream_key(reply_id)
         stream = self._streams.get(key)
         if stream is None:
-            stream = self._streams[key] = _Stream(cursor=follower.after)
+            cursor = follower.after if start is None else min(start, follower.after)
+            stream = self._streams[key] = _Stream(cursor=cursor)
             self._wake()
         stream.followers.add(follower)
         return stream.cursor

@@ -21,6 +21,7 @@ from parley.chat.reply_jobs import ReplyJobs, lease_key
 from parley.chat.reply_log import EventKind, LogEvent, ReplyLog, joined_text
 from parley.chat.service import ChatService
 from parley.chat.tables import MessageStatus
+from parley.errors import unreachable
 
 log = structlog.get_logger(__name__)
 
@@ -67,8 +68,11 @@ class ReplyReaper:
                 await self.reap()
             except RedisError:
                 log.warning("reaper cannot reach Redis; leases unknown, nothing reaped")
-            except Exception:
-                log.exception("reaper failed")
+            except Exception as error:
+                if unreachable(error):  # the database is away: try again next round
+                    log.warning("reaper cannot reach the database; nothing reaped")
+                else:
+                    log.exception("reaper failed")
 
     async def reap(self) -> int:
         """Finalize the abandoned replies found now; how many this process finalized."""

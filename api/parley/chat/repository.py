@@ -267,12 +267,13 @@ async def finish_message(
     error_status: int | None,
     final_seq: int,
 ) -> Message | None:
-    """A reply's one closing write: its text, status and generation facts; the stored row
-    (None when the conversation was deleted meanwhile)."""
+    """A reply's one closing write: its text, status and generation facts; the stored row.
+    Only a row still STREAMING is finished (a reaper may have failed it, or an earlier attempt
+    of this write committed): None when there is none."""
     usage = facts.usage
     stored = await db.scalar(
         update(Message)
-        .where(Message.id == message_id)
+        .where(Message.id == message_id, Message.status == MessageStatus.STREAMING)
         .values(
             content=content,
             status=status,

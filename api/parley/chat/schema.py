@@ -18,7 +18,6 @@ from parley.ai import AIProvider
 from parley.changes import ChangeKind
 from parley.chat import replies
 from parley.chat.loaders import ChatLoaders
-from parley.chat.replies import ReplyEnded, run_reply
 from parley.chat.reply_jobs import ReplyJob
 from parley.chat.reply_log import GONE, EventKind, LogEvent
 from parley.chat.reply_requests import clean_request_id
@@ -41,7 +40,7 @@ from parley.chat.types import (
     SendMessagePayload,
     reply_event,
 )
-from parley.errors import InvalidInput, NotFound, ProviderFailed
+from parley.errors import UNREACHABLE, InvalidInput, NotFound, ProviderFailed, Unavailable
 from parley.graphql.connections import decode_cursor, edges, page_size, parse_id
 from parley.graphql.context import Context
 
@@ -184,23 +183,28 @@ class ChatMutation:
         ctx = info.context
         user_id = await ctx.user_id()
         await ctx.limit_messages(user_id)
-        prepared = await ctx.chat.prepare_reply(
+        # A job like generateReply's (a lease, one per conversation, stoppable, followable):
+        # this request only waits for its end, and the reply outlives a client that leaves.
+        job = await ctx.replies.jobs.start(
             user_id, parse_id(conversation_id, "conversation_id"), content
         )
+        if isinstance(job, uuid.UUID):  # only a clientRequestId names an earlier reply
+            raise RuntimeError("a reply started without a request id was found again")
+        prepared = job.prepared
         ctx.chat_loaders.forget(prepared.conversation.id)
-        async with contextlib.aclosing(run_reply(ctx.chat, prepared)) as events:
-            async for event in events:
-                if not isinstance(event, ReplyEnded):
-                    continue
-                if event.error is not None:
-                    raise ProviderFailed(
-                        event.error, provider=prepared.conversation.ai_provider.value
-                    )
-                return SendMessagePayload(
-                    user_message=Message.from_row(prepared.user_message),
-                    assistant_message=Message.from_row(event.message),
-                )
-        raise RuntimeError("a reply ended without an outcome")
+        await job.done.wait()
+        if job.end is not None and job.end.status == GONE:
+            raise NotFound(replies.GONE)
+        if job.outcome is None:
+            # The closing write could not be made (retries spent): a reaper fails it later.
+            raise Unavailable(UNREACHABLE)
+        end = replies.ended(job.outcome)
+        if end.error is not None:
+            raise ProviderFailed(end.error, provider=prepared.conversation.ai_provider.value)
+        return SendMessagePayload(
+            user_message=Message.from_row(prepared.user_message),
+            assistant_message=Message.from_row(job.outcome),
+        )
 
     @strawberry.mutation(
         description=(

@@ -17,6 +17,7 @@ from typing import Protocol
 import structlog
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from tenacity import AsyncRetrying, stop_after_attempt
 
 from parley.ai import AIProvider, CallFacts, ChatMessage, ProviderClient, ProviderRegistry, Role
 from parley.changes import Change, ChangeFeed, ChangeKind
@@ -537,23 +538,34 @@ class ChatService:
         final_seq: int,
         error: str | None = None,
         error_status: int | None = None,
+        retrying: AsyncRetrying | None = None,
     ) -> Message | None:
         """The reply's one closing write: text, status, generation facts and the seq of its
-        final event. None when the conversation was deleted while the reply ran."""
+        final event, attempted as `retrying` says (once by default). Only a reply still
+        STREAMING is finished: otherwise the stored row wins and is returned as it is. None
+        when the conversation was deleted while the reply ran."""
         message = prepared.assistant_message
+        stored: Message | None = None
         try:
-            async with self._write(prepared.conversation.user_id) as unit:
-                stored = await repository.finish_message(
-                    unit.db,
-                    message.id,
-                    content=text,
-                    status=status,
-                    facts=facts,
-                    error=error,
-                    error_status=error_status,
-                    final_seq=final_seq,
-                )
-                unit.changed(message.conversation_id)
+            once = AsyncRetrying(stop=stop_after_attempt(1), reraise=True)
+            async for attempt in retrying or once:
+                with attempt:
+                    async with self._write(prepared.conversation.user_id) as unit:
+                        stored = await repository.finish_message(
+                            unit.db,
+                            message.id,
+                            content=text,
+                            status=status,
+                            facts=facts,
+                            error=error,
+                            error_status=error_status,
+                            final_seq=final_seq,
+                        )
+                        if stored is None:
+                            # Finished already (a reaper, or an attempt whose commit did land).
+                            stored = await repository.message(unit.db, message.id)
+                        else:
+                            unit.changed(message.conversation_id)
         finally:
             # What the reply cost, as stored (unknown usage is stored and counted as none).
             if self._budget is not None:

@@ -4,7 +4,9 @@
   GraphQL name, and their details, camel-cased;
 - errors without a path happened before execution (syntax, validation, variables, limits):
   the caller's fault, so `BAD_USER_INPUT`; except an exception of ours with no path, which is
-  what a subscription's source raises before its first event (a database that is down);
+  what a subscription's source raises before its first event;
+- PostgreSQL or Redis out of reach (`parley.errors.unreachable`) is `UNAVAILABLE` with a fixed
+  message (the original names hosts): retry later, not a server fault;
 - anything else escaped a resolver unexpectedly: its message is replaced (it may hold
   internals) and the request id is attached so the logged stack can be found.
 """
@@ -18,7 +20,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.utils.str_converters import to_camel_case
 
-from parley.errors import DomainError, ErrorCode
+from parley.errors import UNREACHABLE, DomainError, ErrorCode, unreachable
 from parley.request_context import current_request_id
 
 INTERNAL_MESSAGE = "Internal server error."
@@ -43,10 +45,27 @@ def is_unexpected(error: GraphQLError) -> bool:
     return error.path is not None or _escaped_without_path(error)
 
 
-def label(error: GraphQLError) -> None:
-    """Give a domain error or a pre-execution error (no path, no code) its code, in place."""
+def is_outage(error: GraphQLError) -> bool:
+    """An UNAVAILABLE that PostgreSQL or Redis being out of reach caused (not a refusal)."""
     original = error.original_error
-    if isinstance(original, DomainError):
+    return (
+        original is not None
+        and not isinstance(original, DomainError)
+        and (error.extensions or {}).get("code") == ErrorCode.UNAVAILABLE.value
+    )
+
+
+def label(error: GraphQLError) -> None:
+    """Give a domain error, an outage or a pre-execution error (no path, no code) its code,
+    in place."""
+    original = error.original_error
+    if original is not None and not has_code(error) and unreachable(original):
+        error.message = UNREACHABLE
+        error.extensions = {
+            "code": ErrorCode.UNAVAILABLE.value,
+            "requestId": current_request_id(),
+        }
+    elif isinstance(original, DomainError):
         extensions: dict[str, object] = {"code": original.code.value}
         if original.field is not None:
             extensions["field"] = to_camel_case(original.field)

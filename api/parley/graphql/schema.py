@@ -16,6 +16,7 @@ from parley.graphql.context import OperationScope
 from parley.graphql.error_codes import (
     ErrorCodes,
     RefusalStatus,
+    is_outage,
     is_unexpected,
     label,
     without_suggestions,
@@ -65,6 +66,13 @@ class ParleySchema(strawberry.Schema):
                     "unexpected error in resolver",
                     path=".".join(str(p) for p in error.path or []),
                     exc_info=error.original_error or error,
+                )
+            elif is_outage(error):
+                # Not a fault of ours: the kind only (no stack), to see how long it lasted.
+                log.warning(
+                    "a service is unreachable",
+                    path=".".join(str(p) for p in error.path or []),
+                    kind=type(error.original_error).__name__,
                 )
 
 

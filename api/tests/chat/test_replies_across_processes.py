@@ -164,3 +164,23 @@ async def test_a_terminated_owner_finishes_its_reply_and_takes_no_new_one(
         await Socket.open(one.ws_url, token=token)
     await stopping
     await follower.close()
+
+
+async def test_following_past_the_end_on_the_other_process_gets_only_the_final_event(
+    pair: tuple[ApiProcess, ApiProcess], client: GraphQLClient, fake_provider: FakeProviderServer
+) -> None:
+    one, two = pair
+    words = " ".join(f"w{i}" for i in range(60))
+    token, owner, op, reply_id = await _start(
+        client, one, fake_provider, Reply(words, chunk_delay=0.02)
+    )
+    # Through the other process's reader, while the reply still runs on the first.
+    follower = await _socket(two, token)
+    far = await follower.subscribe(REPLY_EVENTS, {"id": reply_id, "after": 500})
+    ended = await events_until_final(follower, far)
+    assert [(e["__typename"], e["seq"]) for e in ended] == [("ReplyCompleted", 61)]
+    assert ended[0]["message"]["content"] == words
+    assert (await asyncio.wait_for(follower.receive(), 15)) == {"id": far, "type": "complete"}
+    await follower.close()
+    await events_until_final(owner, op)
+    await owner.close()

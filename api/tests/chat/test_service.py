@@ -3,8 +3,6 @@ Redis and provider SDKs against the fake provider."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -15,11 +13,11 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from parley.ai import AIProvider, ProviderRegistry
+from parley.ai import AIProvider, ProviderError, ProviderRegistry
 from parley.auth.tables import User
 from parley.changes import ChangeFeed, generation_key, user_channel
-from parley.chat.replies import ReplyDelta, ReplyEnded, run_reply
-from parley.chat.service import ChatService, ConversationChanges
+from parley.chat.replies import ReplyDelta, ReplyEnded, ReplyRun
+from parley.chat.service import ChatService, ConversationChanges, PreparedReply
 from parley.chat.tables import MessageStatus
 from parley.db import create_engine, create_session_factory
 from parley.errors import Forbidden, InvalidInput, NotFound
@@ -107,11 +105,24 @@ async def test_only_the_owner_reads_or_writes(chat: Chat) -> None:
         await chat.service.delete(chat.user_id, uuid.uuid4())
 
 
+async def _run(chat: Chat, prepared: PreparedReply) -> list[object]:
+    """The reply's deltas and its end, as a job drives one `ReplyRun`."""
+    run = ReplyRun(chat.service, prepared)
+    events: list[object] = []
+    try:
+        async for delta in run.deltas():
+            events.append(delta)
+    except ProviderError as error:
+        events.append(await run.finish(MessageStatus.FAILED, error.message, error.status))
+    else:
+        events.append(await run.finish(MessageStatus.COMPLETE))
+    return events
+
+
 async def _reply(chat: Chat, content: str, **conversation: object) -> list[object]:
     created = await chat.service.create(chat.user_id, ConversationChanges(**conversation))  # type: ignore[arg-type]
     prepared = await chat.service.prepare_reply(chat.user_id, created.id, content)
-    async with contextlib.aclosing(run_reply(chat.service, prepared)) as events:
-        return [event async for event in events]
+    return await _run(chat, prepared)
 
 
 async def test_a_reply_streams_in_order_and_stores_its_generation(
@@ -167,30 +178,26 @@ async def test_a_failed_reply_keeps_its_text_and_says_why(
     assert end.message.error == end.error
 
 
-async def test_a_cancelled_reply_is_stored_stopped_with_its_partial_text(
+async def test_a_reply_failed_by_a_reaper_is_not_overwritten_by_its_late_closing_write(
     chat: Chat, fake_provider: FakeProviderServer
 ) -> None:
-    fake_provider.script(Reply("a b c d e f g h", chunk_delay=0.05))
+    fake_provider.script(Reply("all of it after all"))
     created = await chat.service.create(
-        chat.user_id, ConversationChanges(ai_provider=AIProvider.GROK)
+        chat.user_id, ConversationChanges(ai_provider=AIProvider.OPENAI)
     )
     prepared = await chat.service.prepare_reply(chat.user_id, created.id, "go")
-    seen: list[str] = []
+    reply_id = prepared.assistant_message.id
+    # A reaper that believed the owner gone stores the reply FAILED while it still streams.
+    reaped = await chat.service.fail_abandoned(reply_id, text="all", final_seq=2)
+    assert reaped is not None
 
-    async def consume() -> None:
-        async with contextlib.aclosing(run_reply(chat.service, prepared)) as events:
-            async for event in events:
-                if isinstance(event, ReplyDelta):
-                    seen.append(event.text)
+    events = await _run(chat, prepared)
 
-    task = asyncio.create_task(consume())
-    while len(seen) < 2:
-        await asyncio.sleep(0.01)
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
-
+    end = events[-1]
+    assert isinstance(end, ReplyEnded)
+    # The stored row wins, and the end says what is stored.
+    assert end.message.status is MessageStatus.FAILED
+    assert (end.message.content, end.seq) == ("all", 2)
     page = await chat.service.messages_page(prepared.conversation, 10, None)
-    reply = page.items[-1].message
-    assert reply.status is MessageStatus.STOPPED
-    assert reply.content == "".join(seen)
+    stored = page.items[-1].message
+    assert (stored.status, stored.content, stored.final_seq) == (MessageStatus.FAILED, "all", 2)

@@ -105,10 +105,10 @@ async def test_depth_limit(fake_provider: FakeProviderServer) -> None:
     assert "depth" in errors[0]["message"]
 
 
-async def test_unexpected_errors_are_masked_and_logged_with_request_id(
+async def test_an_unreachable_database_answers_unavailable_and_is_logged_with_request_id(
     fake_provider: FakeProviderServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # A database that cannot be reached makes login fail in a way no resolver expects.
+    # A database that cannot be reached: retry later, not a fault to mask.
     app = create_app(
         make_settings(fake_provider, database_url="postgresql://postgres@127.0.0.1:1/nowhere")
     )
@@ -122,11 +122,8 @@ async def test_unexpected_errors_are_masked_and_logged_with_request_id(
             headers={"x-request-id": "req-abcdef123456"},
         )
     error = response.json()["errors"][0]
-    assert error["message"] == "Internal server error."
-    assert error["extensions"] == {
-        "code": "INTERNAL_SERVER_ERROR",
-        "requestId": "req-abcdef123456",
-    }
+    assert error["message"].startswith("A service this server needs is unreachable")
+    assert error["extensions"] == {"code": "UNAVAILABLE", "requestId": "req-abcdef123456"}
     body = json.dumps(response.json())
     assert "127.0.0.1" not in body
     assert "asyncpg" not in body.lower()
@@ -134,10 +131,11 @@ async def test_unexpected_errors_are_masked_and_logged_with_request_id(
     lines = [
         json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")
     ]
-    logged = [line for line in lines if line.get("event") == "unexpected error in resolver"]
+    logged = [line for line in lines if line.get("event") == "a service is unreachable"]
     assert logged
     assert logged[0]["request_id"] == "req-abcdef123456"
-    assert "ConnectionRefusedError" in logged[0]["exception"]
+    assert logged[0]["kind"] == "ConnectionRefusedError"
+    assert not [line for line in lines if line.get("event") == "unexpected error in resolver"]
     assert all("secret-pass" not in json.dumps(line) for line in lines)
 
 

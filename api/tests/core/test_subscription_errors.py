@@ -1,4 +1,5 @@
-"""A subscription that fails unexpectedly before its first event is masked like any resolver."""
+"""A subscription that fails before its first event is labelled like any resolver: an
+unreachable database is UNAVAILABLE, naming nothing inside."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from tests.support.graphql import GraphQLClient, Socket
 from tests.support.servers import LiveServer, make_settings
 
 
-async def test_a_failing_database_under_a_subscription_is_internal_and_masked(
+async def test_an_unreachable_database_under_a_subscription_is_unavailable_and_names_no_host(
     client: GraphQLClient, fake_provider: FakeProviderServer
 ) -> None:
     token = (await client.register())["accessToken"]
@@ -36,8 +37,8 @@ async def test_a_failing_database_under_a_subscription_is_internal_and_masked(
         await socket.close()
     finally:
         await broken.stop()
-    assert [e["extensions"]["code"] for e in errors] == ["INTERNAL_SERVER_ERROR"], message
-    assert errors[0]["message"] == "Internal server error."
+    assert [e["extensions"]["code"] for e in errors] == ["UNAVAILABLE"], message
+    assert errors[0]["message"].startswith("A service this server needs is unreachable")
     body = json.dumps(errors)
     assert "127.0.0.1" not in body
     assert "nowhere" not in body

@@ -94,6 +94,9 @@ async def test_redis_restart_is_survived_without_restarting_the_api(
             health = await client.http.get("/health_check")
             assert health.status_code == 503
             assert health.json()["redis"] == "down"
+            # Signing in needs Redis: retry later, not a masked internal error.
+            refused = await client(LOGIN, CREDENTIALS)
+            assert [e["extensions"]["code"] for e in refused.errors] == ["UNAVAILABLE"]
 
             own_redis.start()
             await own_redis.wait_ready()
