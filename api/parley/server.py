@@ -10,12 +10,14 @@ metrics go through files shared by the workers (`parley.metrics.multiprocess`).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import os
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
+import structlog
 import uvicorn
 
 if TYPE_CHECKING:
@@ -26,6 +28,28 @@ if TYPE_CHECKING:
 # whole app at that point took over 5 s on a busy machine, and the supervisor killed every
 # worker as hung, over and over.
 
+log = structlog.get_logger("parley.server")
+
+
+def gc_stats() -> dict[str, object]:
+    """The collector's figures for this process: runs and objects freed per generation since
+    start, objects waiting in each generation now, objects tracked and frozen."""
+    stats = gc.get_stats()
+    return {
+        "collections": [generation["collections"] for generation in stats],
+        "collected": [generation["collected"] for generation in stats],
+        "uncollectable": sum(generation["uncollectable"] for generation in stats),
+        "pending": list(gc.get_count()),
+        "tracked": len(gc.get_objects()),
+        "frozen": gc.get_freeze_count(),
+    }
+
+
+async def _log_gc_stats(interval: float) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        log.info("gc stats", pid=os.getpid(), **gc_stats())
+
 
 def production_app() -> Starlette:
     """The app, with the collector tuned once start-up is done (in each worker process)."""
@@ -33,6 +57,7 @@ def production_app() -> Starlette:
 
     app = create_app()
     start_up = app.router.lifespan_context
+    interval = app.state.parley.settings.gc_stats_interval_seconds
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -43,7 +68,14 @@ def production_app() -> Starlette:
             # 15-21 ms to 9-11 ms (api/bench/results-api.md).
             gc.freeze()
             gc.set_threshold(100_000, 50, 1000)
-            yield
+            if not interval:
+                yield
+                return
+            reporter = asyncio.create_task(_log_gc_stats(interval))
+            try:
+                yield
+            finally:
+                reporter.cancel()
 
     app.router.lifespan_context = lifespan
     return app

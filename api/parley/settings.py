@@ -129,6 +129,10 @@ class Settings(DatabaseSettings, AISettings):
     # rather than opening more. Followers never hold one (see chat.reply_reader).
     redis_max_connections: int = Field(default=8, ge=2, le=1000)
 
+    # The collector's own figures (parley.server): logged every this many seconds by each
+    # `python -m parley.server` process; 0: never. For soak runs (bench.soak) and leak hunts.
+    gc_stats_interval_seconds: float = Field(default=0, ge=0)
+
     @field_validator("redis_url", "cache_redis_url")
     @classmethod
     def _redis_url(cls, value: str | None) -> str | None:

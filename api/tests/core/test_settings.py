@@ -41,6 +41,7 @@ def test_lists_and_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.bcrypt_rounds == 12
     assert settings.access_token_expire_minutes == 15
     assert settings.refresh_token_expire_days == 7
+    assert settings.gc_stats_interval_seconds == 0
 
 
 def test_token_budget_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
