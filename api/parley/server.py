@@ -63,11 +63,19 @@ def production_app() -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with start_up(app):
             # What start-up built (schema, SDK clients, modules) lives as long as the process:
-            # out of the collector's sight, and young objects collected less often. Measured on
-            # the conversations benchmark: CPU per request under 32 connections fell from
-            # 15-21 ms to 9-11 ms (api/bench/results-api.md).
+            # out of the collector's sight, so each run only walks what came after (about
+            # 25,000 objects while streaming). With it, the conversations benchmark's CPU per
+            # request under 32 connections fell from 15-21 ms to 9-11 ms (results-api.md).
             gc.freeze()
-            gc.set_threshold(100_000, 50, 1000)
+            # Python's own thresholds, chosen with bench.soak (8 streams of 200-delta replies,
+            # 4 minutes each, per-event leak fixed, 2 cores at load 2-5): with (100000, 50,
+            # 1000), the old tuning, and with (50000, 20, 100) the older generations never ran
+            # after start-up and RSS crept (+2.4% and +0.7% in 3 minutes; +23% with the leak);
+            # with these, a full run about twice a minute and RSS flat (+0.0%), at 754 us of CPU
+            # per delta against 678 and 725, within the machine's noise. Whatever outlives a
+            # few young collections and then dies in a cycle (a subscription's executor, its
+            # context and loaders) is freed only by the older generations' runs.
+            gc.set_threshold(700, 10, 10)
             if not interval:
                 yield
                 return
