@@ -114,10 +114,11 @@ rename: ## Make the template yours: make rename NAME=acme (package names, titles
 	python3 tools/rename.py $(NAME)
 
 .PHONY: bench
-bench: ## Benchmarks (not tests): streaming, durable replies, throughput, login storm, hostile documents, search; results in api/bench/*.md
+bench: ## Benchmarks (not tests): streaming, durable replies, throughput, login storm, hostile documents, search, soak (SOAK_SECONDS); results in api/bench/*.md
 	$(API) python -m bench.streaming
 	$(API) python -m bench.durable
 	$(API) python -m bench.throughput
 	$(API) python -m bench.login_storm
 	$(API) python -m bench.hostile
 	$(API) python -m bench.search
+	$(API) python -m bench.soak

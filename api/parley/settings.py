@@ -141,6 +141,9 @@ class Settings(DatabaseSettings, AISettings):
     # Reply closing writes (parley.chat.reply_jobs): how long one is retried through a database
     # or Redis outage, while its lease holds, before the reply is given up.
     reply_finish_retry_seconds: float = Field(default=60.0, ge=0)
+    # The collector's own figures (parley.server): logged every this many seconds by each
+    # `python -m parley.server` process; 0: never. For soak runs (bench.soak) and leak hunts.
+    gc_stats_interval_seconds: float = Field(default=0, ge=0)
 
     @field_validator("redis_url", "cache_redis_url")
     @classmethod

@@ -21,6 +21,7 @@ from parley.graphql.error_codes import (
     label,
     without_suggestions,
 )
+from parley.graphql.execution import ParleyExecutor
 from parley.graphql.input_limits import InputLimitsQuery
 from parley.graphql.operation_log import OperationLog
 from parley.graphql.operation_metrics import OperationMetrics
@@ -83,7 +84,11 @@ def build_schema(
     extensions: Sequence[ExtensionFactory] = (), *, hide_suggestions: bool = False
 ) -> ParleySchema:
     schema = ParleySchema(
-        query=Query, mutation=Mutation, subscription=Subscription, extensions=list(extensions)
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=list(extensions),
+        execution_context_class=ParleyExecutor,
     )
     schema.hide_suggestions = hide_suggestions
     return schema
