@@ -129,6 +129,12 @@ class Settings(DatabaseSettings, AISettings):
     # rather than opening more. Followers never hold one (see chat.reply_reader).
     redis_max_connections: int = Field(default=8, ge=2, le=1000)
 
+    # Cost that follows the answer: list-aware document cost and a cap on response size.
+    # Values a document may resolve, lists multiplied by their page sizes (the web app's
+    # largest document at full 100-item pages: about 5,500).
+    graphql_max_cost: int = Field(default=10_000, ge=100)
+    max_response_bytes: int = Field(default=4 << 20, ge=1024)
+
     @field_validator("redis_url", "cache_redis_url")
     @classmethod
     def _redis_url(cls, value: str | None) -> str | None:

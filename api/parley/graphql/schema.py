@@ -91,6 +91,7 @@ def serving_extensions(state: AppState) -> list[ExtensionFactory]:
             max_depth=settings.graphql_max_depth,
             max_aliases=settings.graphql_max_aliases,
             introspection=settings.graphql_introspection,
+            max_cost=settings.graphql_max_cost,
         )
     )
     cache = CacheStore(

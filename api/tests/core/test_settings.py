@@ -41,6 +41,8 @@ def test_lists_and_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.bcrypt_rounds == 12
     assert settings.access_token_expire_minutes == 15
     assert settings.refresh_token_expire_days == 7
+    assert settings.graphql_max_cost == 10_000
+    assert settings.max_response_bytes == 4 * 1024 * 1024
 
 
 def test_token_budget_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
