@@ -287,8 +287,9 @@ class Conversation:
     async def messages(
         self, info: Info[Context, None], last: int = 50, before: str | None = None
     ) -> MessageConnection:
-        page = await info.context.chat.messages_page(
-            self.row, page_size(last, "last"), decode_cursor(before, "before")
+        # Through a loader: a page of conversations asks for all their messages at once.
+        page = await info.context.chat_loaders.messages_page(
+            self.row.id, page_size(last, "last"), decode_cursor(before, "before")
         )
         pairs, page_info = edges(
             page,
