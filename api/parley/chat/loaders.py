@@ -70,13 +70,33 @@ class ChatLoaders:
         return [found[k] for k in keys]
 
     async def messages_page(
-        self, conversation_id: uuid.UUID, last: int, before: Position | None
+        self,
+        conversation_id: uuid.UUID,
+        last: int,
+        before: Position | None,
+        *,
+        answers_text: bool = True,
     ) -> Page[BranchMessage]:
-        """A page of a conversation already checked to be the caller's, charged each time it
-        is handed out (two aliases of one page answer it twice)."""
+        """A page of a conversation already checked to be the caller's. When the answer shows
+        the messages' text (`answers_text`), it is charged each time it is handed out (two
+        aliases of one page answer it twice)."""
         page = await self._messages.load((conversation_id, last, before))
-        self.response_bytes.charge(*(m.message.content for m in page.items))
+        if not answers_text:
+            return page
+        try:
+            self.response_bytes.charge(*(m.message.content for m in page.items))
+        except ResponseTooLarge:
+            # The error's traceback keeps this frame and the context (so these loaders) until
+            # the collector runs: let it keep no text.
+            del page
+            self.release()
+            raise
         return page
+
+    def release(self) -> None:
+        """Drop every loaded value (the operation is over, or refused)."""
+        for loader in (self.conversation, self.last_message, self.siblings, self._messages):
+            loader.clear_all()
 
     def forget(self, conversation_id: uuid.UUID) -> None:
         """After a write in this operation, later reads must not see the old values."""

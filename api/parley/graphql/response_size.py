@@ -46,9 +46,16 @@ class ResponseSize(SchemaExtension):
         yield
         result = ec.result
         if budget.exceeded and result is not None:
+            # Tracebacks hold the frames that held the loaded text, in cycles only the
+            # collector's oldest generation would free: cut them with the errors.
+            for dropped in result.errors or ():
+                dropped.__traceback__ = None
+                if dropped.original_error is not None:
+                    dropped.original_error.__traceback__ = None
             # One coded error, no data: the partial answer is dropped, not sent.
             result.data = None
-            result.errors = [_refusal(self._max_bytes)]
+            result.errors = ec.pre_execution_errors = [_refusal(self._max_bytes)]
+            context.chat_loaders.release()
 
 
 def bounded(response: Response, max_bytes: int) -> Response:
