@@ -63,6 +63,19 @@ class InvalidInput(DomainError):
     code = ErrorCode.BAD_USER_INPUT
 
 
+class ResponseTooLarge(InvalidInput):
+    """The answer would be larger than a response may be: the caller should ask for less."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"The response would be larger than {limit} bytes; ask for fewer or smaller items."
+        )
+        self.limit = limit
+
+    def details(self) -> dict[str, object]:
+        return {"limit": self.limit}
+
+
 class Conflict(DomainError):
     code = ErrorCode.CONFLICT
 

@@ -144,6 +144,11 @@ class Settings(DatabaseSettings, AISettings):
     # The collector's own figures (parley.server): logged every this many seconds by each
     # `python -m parley.server` process; 0: never. For soak runs (bench.soak) and leak hunts.
     gc_stats_interval_seconds: float = Field(default=0, ge=0)
+    # Cost that follows the answer: list-aware document cost and a cap on response size.
+    # Values a document may resolve, lists multiplied by their page sizes (the web app's
+    # largest document at full 100-item pages: about 5,500).
+    graphql_max_cost: int = Field(default=10_000, ge=100)
+    max_response_bytes: int = Field(default=4 << 20, ge=1024)
 
     @field_validator("redis_url", "cache_redis_url")
     @classmethod

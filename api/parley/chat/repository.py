@@ -140,6 +140,35 @@ async def messages_page(
     return Page(items=list(reversed(rows[:last])), has_more=len(rows) > last)
 
 
+async def messages_pages(
+    db: AsyncSession, conversation_ids: Sequence[uuid.UUID], last: int, before: Position | None
+) -> dict[uuid.UUID, Page[BranchMessage]]:
+    """`messages_page` for several conversations in one statement: their current branches
+    walked together, each cut to its `last` newest (+1, to tell whether there is more) by a
+    window. A conversation without messages has no entry."""
+    current = select(Conversation.current_message_id).where(Conversation.id.in_(conversation_ids))
+    branch = _up_from(Message.id.in_(current))
+    newest_first = (Message.created_at.desc(), Message.id.desc())
+    place = func.row_number().over(partition_by=Message.conversation_id, order_by=newest_first)
+    ranked = select(Message.id, place.label("place")).join(branch, branch.c.id == Message.id)
+    if before is not None:
+        ranked = ranked.where(tuple_(Message.created_at, Message.id) < tuple_(*before))
+    window = ranked.subquery("ranked")
+    query = (
+        select(Message, _sibling_ids(Message))
+        .join(window, window.c.id == Message.id)
+        .where(window.c.place <= last + 1)
+        .order_by(Message.conversation_id, *newest_first)
+    )
+    found: dict[uuid.UUID, list[BranchMessage]] = {}
+    for m, ids in (await db.execute(query)).all():
+        found.setdefault(m.conversation_id, []).append(BranchMessage(m, list(ids)))
+    return {
+        cid: Page(items=list(reversed(rows[:last])), has_more=len(rows) > last)
+        for cid, rows in found.items()
+    }
+
+
 async def sibling_ids(
     db: AsyncSession, message_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[uuid.UUID]]:

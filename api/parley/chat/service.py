@@ -185,6 +185,14 @@ class ChatService:
         async with self._db() as db:
             return await repository.messages_page(db, conversation.id, last, before)
 
+    async def messages_pages(
+        self, ids: Sequence[uuid.UUID], last: int, before: Position | None
+    ) -> list[Page[BranchMessage]]:
+        """`messages_page` for conversations already checked, in one statement."""
+        async with self._db() as db:
+            found = await repository.messages_pages(db, ids, last, before)
+        return [found.get(i) or Page(items=[], has_more=False) for i in ids]
+
     # -- writes --------------------------------------------------------------------------
 
     @contextlib.asynccontextmanager

@@ -8,6 +8,13 @@ import uuid
 from typing import Annotated, cast
 
 import strawberry
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    SelectionSetNode,
+)
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -287,8 +294,12 @@ class Conversation:
     async def messages(
         self, info: Info[Context, None], last: int = 50, before: str | None = None
     ) -> MessageConnection:
-        page = await info.context.chat.messages_page(
-            self.row, page_size(last, "last"), decode_cursor(before, "before")
+        # Through a loader: a page of conversations asks for all their messages at once.
+        page = await info.context.chat_loaders.messages_page(
+            self.row.id,
+            page_size(last, "last"),
+            decode_cursor(before, "before"),
+            answers_text=_selects_content(info),
         )
         pairs, page_info = edges(
             page,
@@ -303,6 +314,40 @@ class Conversation:
             ],
             page_info=page_info,
         )
+
+
+def _selects_content(info: Info[Context, None]) -> bool:
+    """Whether this `messages` field asks for `edges { node { content } }` (fragments
+    included): only then does its text count towards the response's size."""
+    raw = info._raw_info
+    found = [node.selection_set for node in raw.field_nodes if node.selection_set]
+    for name in ("edges", "node", "content"):
+        found = _fields_named(found, name, raw.fragments)
+    return bool(found)
+
+
+def _fields_named(
+    sets: list[SelectionSetNode],
+    name: str,
+    fragments: dict[str, FragmentDefinitionNode],
+) -> list[SelectionSetNode]:
+    """The selection sets of the fields called `name` in these sets (a leaf: an empty one)."""
+    found: list[SelectionSetNode] = []
+    pending = list(sets)
+    seen: set[str] = set()
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FieldNode):
+                if selection.name.value == name:
+                    found.append(selection.selection_set or SelectionSetNode(selections=()))
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                spread = selection.name.value
+                if spread not in seen and spread in fragments:
+                    seen.add(spread)
+                    pending.append(fragments[spread].selection_set)
+    return found
 
 
 @strawberry.type

@@ -26,6 +26,7 @@ from parley.graphql.input_limits import InputLimitsQuery
 from parley.graphql.operation_log import OperationLog
 from parley.graphql.operation_metrics import OperationMetrics
 from parley.graphql.response_cache import CacheStore, ResponseCache
+from parley.graphql.response_size import ResponseSize
 from parley.graphql.validation import DocumentLimits, DocumentValidation, DocumentValidator
 from parley.insights.schema import InsightsQuery
 from parley.state import AppState
@@ -104,6 +105,7 @@ def serving_extensions(state: AppState) -> list[ExtensionFactory]:
             max_depth=settings.graphql_max_depth,
             max_aliases=settings.graphql_max_aliases,
             introspection=settings.graphql_introspection,
+            max_cost=settings.graphql_max_cost,
         )
     )
     cache = CacheStore(
@@ -121,6 +123,8 @@ def serving_extensions(state: AppState) -> list[ExtensionFactory]:
         ErrorCodes,
         RefusalStatus,
         lambda: ResponseCache(cache),
+        # Inside the cache: an answer it refused is never stored.
+        lambda: ResponseSize(settings.max_response_bytes),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
         lambda: ParserCache(maxsize=256),
         lambda: DocumentValidation(validator),

@@ -6,17 +6,21 @@ It replaces Strawberry's (the spec's rules, or ValidationCache) with:
    before any rule expands it;
 2. the spec's rules, with the overlapping-fields rule replaced by a linear one
    (`field_merging`), plus graphql-core's introspection-depth rule and Strawberry's own;
-3. the strings gate (`input_strings`) over literals and variables;
-4. subscriptions refused outside the WebSocket.
+3. the work gate (`document_cost.work`): lists multiplied by their page sizes, which may come
+   from variables, so it runs for every request, after the rules (on a valid document);
+4. the strings gate (`input_strings`) over literals and variables;
+5. subscriptions refused outside the WebSocket.
 
-Results for a document are cached by its text (the parser cache keeps the parsed document).
+Results of 1 and 2 are cached by the document's text (the parser cache keeps the parsed
+document); 3 depends on the variables too, so it is never cached.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from graphql import (
     ASTValidationRule,
@@ -34,7 +38,7 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.types.graphql import OperationType
 
 from parley.errors import ErrorCode
-from parley.graphql.document_cost import MAX_INTROSPECTION_DEPTH, Cost, measure
+from parley.graphql.document_cost import MAX_INTROSPECTION_DEPTH, Cost, measure, work
 from parley.graphql.field_merging import FieldMergingRule
 from parley.graphql.input_strings import check_literals, check_variables
 
@@ -47,10 +51,12 @@ class DocumentLimits:
     max_depth: int
     max_aliases: int
     introspection: bool
+    # Values the document may resolve, lists multiplied by their page sizes.
+    max_cost: int
 
 
-def _refusal(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": ErrorCode.BAD_USER_INPUT.value})
+def _refusal(message: str, **details: object) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": ErrorCode.BAD_USER_INPUT.value, **details})
 
 
 def _over_limits(cost: Cost, limits: DocumentLimits) -> GraphQLError | None:
@@ -105,6 +111,20 @@ class DocumentValidator:
             self._cache.move_to_end(text)
         return errors
 
+    def over_budget(
+        self, schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any]
+    ) -> GraphQLError | None:
+        """The refusal of a valid document whose lists, multiplied out, ask too much."""
+        cost = work(schema, document, variables)
+        if cost <= self._limits.max_cost:
+            return None
+        return _refusal(
+            f"The document could resolve {cost} values once its lists are multiplied by their "
+            f"page sizes; the limit is {self._limits.max_cost}. Ask for smaller pages.",
+            cost=cost,
+            limit=self._limits.max_cost,
+        )
+
     def _validate(self, schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
         try:
             refused = _over_limits(measure(document), self._limits)
@@ -131,9 +151,11 @@ class DocumentValidation(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         ec = self.execution_context
         assert ec.graphql_document is not None
-        errors = self._validator(ec.schema._schema, ec.graphql_document, ec.query)
+        schema = ec.schema._schema
+        errors = self._validator(schema, ec.graphql_document, ec.query)
         if not errors:
-            errors = check_variables(ec.variables)
+            refused = self._validator.over_budget(schema, ec.graphql_document, ec.variables or {})
+            errors = [refused] if refused else check_variables(ec.variables)
         if (
             not errors
             and ec.operation_type is OperationType.SUBSCRIPTION

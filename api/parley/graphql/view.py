@@ -13,6 +13,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
@@ -21,6 +22,7 @@ from parley.chat.durable_replies import DurableReplies
 from parley.chat.service import ChatService
 from parley.errors import Unauthenticated
 from parley.graphql.context import Context
+from parley.graphql.response_size import bounded
 from parley.graphql.schema import build_schema, serving_extensions
 from parley.graphql.socket_limits import SocketLimits
 from parley.graphql.transport import (
@@ -67,6 +69,7 @@ class ParleyGraphQL(GraphQL[Context, None]):
             max_subscriptions_per_connection=MAX_OPERATIONS_PER_SOCKET,
         )
         self.max_request_bytes = state.settings.max_request_bytes
+        self.max_response_bytes = state.settings.max_response_bytes
         self._state = state
         self._auth = auth
         self._chat = chat
@@ -103,6 +106,12 @@ class ParleyGraphQL(GraphQL[Context, None]):
         except Refused as refused:
             response = refusal_response(refused.status, refused.message, refused.headers)
         await response(scope, receive, send)
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        return bounded(response, self.max_response_bytes)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # The IDE page loads GraphiQL from unpkg and runs one inline script: allow exactly that.

@@ -44,6 +44,8 @@ def test_lists_and_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (settings.rate_limit_search, settings.rate_limit_forks) == ("30/minute", "10/minute")
     assert str(settings.search_limit) == "30 per 1 minute"
     assert settings.gc_stats_interval_seconds == 0
+    assert settings.graphql_max_cost == 10_000
+    assert settings.max_response_bytes == 4 * 1024 * 1024
 
 
 def test_token_budget_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,7 +14,9 @@ from parley.graphql.field_merging import FieldMergingRule
 from parley.graphql.schema import build_schema as build_parley_schema
 from parley.graphql.validation import DocumentLimits, DocumentValidator
 
-LIMITS = DocumentLimits(max_selections=500, max_depth=10, max_aliases=15, introspection=True)
+LIMITS = DocumentLimits(
+    max_selections=500, max_depth=10, max_aliases=15, introspection=True, max_cost=10_000
+)
 
 # A schema with the shapes the merging rule must tell apart: unions, interfaces, lists,
 # non-null and arguments.
@@ -114,7 +116,7 @@ def test_a_self_multiplying_document_is_refused_by_its_cost(schema: GraphQLSchem
 def test_repeated_selections_are_valid_and_counted(schema: GraphQLSchema) -> None:
     document = "{ " + " ".join(["providers { provider }"] * 240) + " }"
     assert _messages(schema, document) == []
-    refused = _messages(schema, document, DocumentLimits(400, 10, 15, True))
+    refused = _messages(schema, document, DocumentLimits(400, 10, 15, True, 10_000))
     assert refused == [
         "The document selects 480 fields and fragment spreads once its fragments are "
         "expanded; the limit is 400."
@@ -132,7 +134,7 @@ def test_depth_and_alias_limits_see_through_fragments(schema: GraphQLSchema) -> 
         "{ conversations { ...E } } fragment E on ConversationConnection { edges { node { "
         "lastMessage { id } } } }"
     )
-    assert _messages(schema, deep, DocumentLimits(500, 3, 15, True)) == [
+    assert _messages(schema, deep, DocumentLimits(500, 3, 15, True, 10_000)) == [
         "The document nests fields 5 deep (depth limit 3)."
     ]
 
@@ -148,7 +150,7 @@ def test_introspection_is_exempt_from_depth_but_bounded(schema: GraphQLSchema) -
 
 
 def test_without_introspection_there_are_no_hints(schema: GraphQLSchema) -> None:
-    closed = DocumentLimits(500, 10, 15, introspection=False)
+    closed = DocumentLimits(500, 10, 15, introspection=False, max_cost=10_000)
     assert "Did you mean" in _messages(schema, "{ provider { provider } }")[0]
     [message] = _messages(schema, "{ provider { provider } }", closed)
     assert "Did you mean" not in message
