@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.ai import AIProvider
+from parley.ai.token_estimates import estimate_tokens
 from parley.auth.passwords import PasswordHasher
 from parley.auth.tables import User
 from parley.chat.tables import Conversation, Message, MessageRole, MessageStatus
@@ -304,11 +305,6 @@ def _id(*parts: str) -> uuid.UUID:
     return uuid.uuid5(_NAMESPACE, "/".join(parts))
 
 
-def _estimate_tokens(text: str) -> int:
-    # About four characters a token: numbers that look like a real reply's usage line.
-    return max(1, len(text) // 4)
-
-
 class _Seeder:
     """Inserts one conversation's messages, counting the rows that were new."""
 
@@ -343,8 +339,8 @@ class _Seeder:
             # A reply that failed before any text has no usage to report.
             if content:
                 generation |= {
-                    "prompt_tokens": _estimate_tokens(prompt),
-                    "completion_tokens": _estimate_tokens(content),
+                    "prompt_tokens": estimate_tokens(prompt),
+                    "completion_tokens": estimate_tokens(content),
                     "latency_ms": 400 + 9 * len(content),
                 }
             if status is MessageStatus.COMPLETE:

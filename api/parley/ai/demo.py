@@ -7,12 +7,12 @@ The reply is deterministic for a given conversation, so tests can assert on it.
 from __future__ import annotations
 
 import asyncio
-import math
 import re
 from collections.abc import AsyncGenerator, Sequence
 
 from parley.ai.providers import AIProvider
 from parley.ai.titles import TITLE_INSTRUCTIONS, demo_title
+from parley.ai.token_estimates import estimate_prompt, estimate_tokens
 from parley.ai.types import ChatMessage, Delta, Finished, StreamEvent, Usage
 
 WORDS_PER_CHUNK = 3
@@ -38,11 +38,6 @@ DEFAULT_AI_PROVIDER=OPENAI
 Then pick that provider (and a model) under **New chat**. \
 `DEFAULT_AI_PROVIDER` is the one it preselects.
 """
-
-
-def estimate_tokens(text: str) -> int:
-    """Roughly four characters per token, the usual rule of thumb for English."""
-    return math.ceil(len(text) / 4)
 
 
 def _quote(text: str) -> str:
@@ -83,8 +78,9 @@ def chunk_text(text: str, words_per_chunk: int = WORDS_PER_CHUNK) -> list[str]:
 
 
 def _usage(system: str | None, messages: Sequence[ChatMessage], reply: str) -> Usage:
-    prompt = (system or "") + "".join(m.content for m in messages)
-    return Usage(prompt_tokens=estimate_tokens(prompt), completion_tokens=estimate_tokens(reply))
+    return Usage(
+        prompt_tokens=estimate_prompt(system, messages), completion_tokens=estimate_tokens(reply)
+    )
 
 
 class DemoBackend:

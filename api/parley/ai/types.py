@@ -62,6 +62,9 @@ class CallFacts:
     attempts: int
     # The conversation's own provider when a fallback answered (`parley.ai.fallbacks`).
     fallback_from: AIProvider | None = None
+    # The usage is our estimate (`parley.ai.token_estimates`), not the provider's count: the
+    # call ended before the provider sent one.
+    usage_estimated: bool = False
 
 
 class ReplyStream(Protocol):

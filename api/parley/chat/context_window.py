@@ -12,9 +12,7 @@ import math
 from collections.abc import Sequence
 
 from parley.ai import ChatMessage
-
-# What a message's role and separators cost besides its text, roughly, in every format.
-MESSAGE_OVERHEAD_TOKENS = 4
+from parley.ai.token_estimates import MESSAGE_OVERHEAD_TOKENS
 
 
 def estimate_tokens(text: str) -> int:

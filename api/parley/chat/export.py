@@ -36,6 +36,7 @@ def _generation(message: Message) -> dict[str, object] | None:
         "model": message.model,
         "promptTokens": message.prompt_tokens,
         "completionTokens": message.completion_tokens,
+        "usageEstimated": bool(message.usage_estimated),
         "latencyMs": message.latency_ms,
         "timeToFirstTokenMs": message.ttft_ms,
         "finishReason": message.finish_reason,

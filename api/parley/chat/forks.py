@@ -24,7 +24,8 @@ def branch_title(title: str | None, max_chars: int) -> str:
 
 def copy_branch(branch: Sequence[Message], conversation_id: uuid.UUID) -> list[Message]:
     """New rows for `branch` (first message first) in another conversation: new ids, the same
-    text, times and generation facts, each pointing at its copied parent."""
+    text, times and generation facts, each pointing at its copied parent. The copies carry no
+    usage: the original replies paid once, and `usage` and exports count only them."""
     new_ids: dict[uuid.UUID, uuid.UUID] = {}
     copies: list[Message] = []
     columns = [c.key for c in Message.__table__.columns]
@@ -35,6 +36,10 @@ def copy_branch(branch: Sequence[Message], conversation_id: uuid.UUID) -> list[M
             id=new_ids[original.id],
             conversation_id=conversation_id,
             parent_id=new_ids.get(original.parent_id) if original.parent_id else None,
+            prompt_tokens=None,
+            completion_tokens=None,
+            usage_estimated=False,
+            copied=True,
         )
         if original.status is MessageStatus.STREAMING:
             # The copy has no job writing it: it keeps what the original had so far.

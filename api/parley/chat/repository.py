@@ -8,13 +8,24 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import CTE, ColumnElement, ScalarSelect, and_, func, or_, select, tuple_, update
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    ScalarSelect,
+    and_,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from parley.ai import CallFacts
-from parley.chat.tables import Conversation, Message, MessageStatus
+from parley.chat.tables import ChargePurpose, Conversation, Message, MessageStatus, UsageCharge
 from parley.pagination import Page, Position
 
 
@@ -285,6 +296,32 @@ async def rename_if_titled(
     return owner
 
 
+async def add_usage_charge(
+    db: AsyncSession,
+    user_id: uuid.UUID,
+    conversation_id: uuid.UUID,
+    purpose: ChargePurpose,
+    facts: CallFacts,
+) -> None:
+    """Store what a call that is not a reply cost (`facts.usage`, known); the conversation is
+    left out when it was deleted meanwhile (the charge stays)."""
+    usage = facts.usage
+    assert usage is not None
+    still_there = select(Conversation.id).where(Conversation.id == conversation_id)
+    await db.execute(
+        insert(UsageCharge).values(
+            user_id=user_id,
+            conversation_id=still_there.scalar_subquery(),
+            purpose=purpose,
+            provider=facts.provider,
+            model=facts.model,
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
+            usage_estimated=facts.usage_estimated,
+        )
+    )
+
+
 async def finish_message(
     db: AsyncSession,
     message_id: uuid.UUID,
@@ -310,6 +347,7 @@ async def finish_message(
             model=facts.model,
             prompt_tokens=usage.prompt_tokens if usage else None,
             completion_tokens=usage.completion_tokens if usage else None,
+            usage_estimated=facts.usage_estimated,
             latency_ms=facts.latency_ms,
             ttft_ms=facts.ttft_ms,
             finish_reason=facts.finish_reason,

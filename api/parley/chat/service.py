@@ -20,12 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tenacity import AsyncRetrying, stop_after_attempt
 
 from parley.ai import AIProvider, CallFacts, ChatMessage, ProviderClient, ProviderRegistry, Role
+from parley.ai.token_estimates import charged, estimate_prompt
 from parley.changes import Change, ChangeFeed, ChangeKind
 from parley.chat import context_window, export, repository
 from parley.chat.forks import branch_title, copy_branch
 from parley.chat.repository import BranchMessage, ConversationSummary
 from parley.chat.tables import (
     RUNNING_REPLY_INDEX,
+    ChargePurpose,
     Conversation,
     Message,
     MessageRole,
@@ -122,7 +124,9 @@ class ChatService:
         self._providers = providers
         self._changes = changes
         self._budget = budget
-        self.titles = TitleNamer(settings, providers, self._rename_by_model)
+        self.titles = TitleNamer(
+            settings, providers, self._rename_by_model, self._hold_title, self._charge_title
+        )
 
     # -- reads ---------------------------------------------------------------------------
 
@@ -369,11 +373,8 @@ class ChatService:
         sent = context_window.fit(
             messages, system, self._settings.context_budget(conversation.ai_model)
         )
-        prompt = context_window.estimate_tokens(system) + sum(
-            context_window.estimate_tokens(m.content) + context_window.MESSAGE_OVERHEAD_TOKENS
-            for m in sent
-        )
-        return await self._budget.reserve_reply(user_id, prompt)
+        # By the rule a stopped reply is charged with, so the hold covers that charge.
+        return await self._budget.reserve_reply(user_id, estimate_prompt(system, sent))
 
     async def _release(self, reservation: Reservation | None) -> None:
         if self._budget is not None and reservation is not None:
@@ -554,6 +555,7 @@ class ChatService:
         when the conversation was deleted while the reply ran."""
         message = prepared.assistant_message
         stored: Message | None = None
+        facts = self._charged(prepared, facts, text, error_status)
         try:
             once = AsyncRetrying(stop=stop_after_attempt(1), reraise=True)
             async for attempt in retrying or once:
@@ -588,12 +590,28 @@ class ChatService:
         )
         return stored
 
+    def _charged(
+        self, prepared: PreparedReply, facts: CallFacts, text: str, error_status: int | None
+    ) -> CallFacts:
+        """The facts with what the reply is charged: the provider's usage, or for a reply it
+        never counted (stopped, failed mid-stream) the prompt sent and the text so far,
+        estimated. A provider that answered an error status before any text bills nothing."""
+        return charged(
+            facts,
+            system=prepared.system,
+            messages=prepared.context,
+            streamed=text,
+            max_output_tokens=self._settings.ai_max_output_tokens,
+            refused=error_status is not None,
+        )
+
     def suggest_title(self, prepared: PreparedReply, reply: Message) -> None:
         """After a conversation's first reply: ask for a model's title in the background."""
         if prepared.named_as is None or reply.status is not MessageStatus.COMPLETE:
             return
         conversation = prepared.conversation
         self.titles.name_later(
+            conversation.user_id,
             conversation.id,
             conversation.ai_provider,
             conversation.ai_model,
@@ -612,6 +630,32 @@ class ChatService:
             return False
         await self._changes.committed(owner, [Change(ChangeKind.CHANGED, conversation_id)])
         return True
+
+    async def _hold_title(self, user_id: uuid.UUID, prompt_tokens: int) -> Reservation | None:
+        if self._budget is None:
+            return None
+        return await self._budget.reserve_reply(user_id, prompt_tokens)
+
+    async def _charge_title(
+        self,
+        user_id: uuid.UUID,
+        conversation_id: uuid.UUID,
+        facts: CallFacts,
+        reservation: Reservation | None,
+    ) -> None:
+        """A title request's cost: stored beside the replies' (so `usage` shows it) and
+        settled into the budget."""
+        try:
+            if facts.usage is not None:
+                async with self._db() as db:
+                    await repository.add_usage_charge(
+                        db, user_id, conversation_id, ChargePurpose.TITLE, facts
+                    )
+                    await db.commit()
+        finally:
+            if self._budget is not None:
+                used = facts.usage.total_tokens if facts.usage is not None else 0
+                await self._budget.settle_reply(reservation, used)
 
     async def fail_abandoned(
         self, message_id: uuid.UUID, *, text: str, final_seq: int

@@ -6,7 +6,19 @@ import datetime as dt
 import enum
 import uuid
 
-from sqlalchemy import DateTime, Enum, ForeignKey, Index, Integer, String, Text, func, text
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from parley.ai.providers import AIProvider
@@ -104,6 +116,12 @@ class Message(Base):
     model: Mapped[str | None] = mapped_column(String(MODEL_NAME_MAX_CHARS))
     prompt_tokens: Mapped[int | None] = mapped_column(Integer)
     completion_tokens: Mapped[int | None] = mapped_column(Integer)
+    # The tokens are our estimate (`parley.ai.token_estimates`): the reply ended before its
+    # provider counted them (stopped, failed mid-stream).
+    usage_estimated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A fork's copy of another conversation's message: it carries no usage, since the
+    # original reply paid once.
+    copied: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     latency_ms: Mapped[int | None] = mapped_column(Integer)
     ttft_ms: Mapped[int | None] = mapped_column(Integer)
     finish_reason: Mapped[str | None] = mapped_column(String(64))
@@ -116,3 +134,31 @@ class Message(Base):
     # The seq of the reply's final event (see `parley.chat.replies`), for when its stream of
     # events has expired.
     final_seq: Mapped[int | None] = mapped_column(Integer)
+
+
+class ChargePurpose(enum.StrEnum):
+    TITLE = "TITLE"
+
+
+class UsageCharge(Base):
+    """Provider calls a user is charged for that are not replies (a model's title): counted by
+    `usage` and the token budget beside the replies' generation facts."""
+
+    __tablename__ = "usage_charges"
+    __table_args__ = (Index("ix_usage_charges_user_created", "user_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # Kept when the conversation is deleted: the provider was paid all the same.
+    conversation_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL")
+    )
+    purpose: Mapped[ChargePurpose] = mapped_column(_enum(ChargePurpose, "charge_purpose"))
+    provider: Mapped[AIProvider] = mapped_column(_enum(AIProvider, "charge_provider"))
+    model: Mapped[str] = mapped_column(String(MODEL_NAME_MAX_CHARS))
+    prompt_tokens: Mapped[int] = mapped_column(Integer)
+    completion_tokens: Mapped[int] = mapped_column(Integer)
+    usage_estimated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

@@ -83,6 +83,10 @@ class Generation:
     model: str
     prompt_tokens: int | None
     completion_tokens: int | None
+    usage_estimated: bool = strawberry.field(
+        description="The token counts are the server's conservative estimate, not the "
+        "provider's: the reply stopped or failed before the provider counted them."
+    )
     latency_ms: int | None
     time_to_first_token_ms: int | None
     finish_reason: str | None
@@ -106,6 +110,7 @@ class Generation:
             model=row.model,
             prompt_tokens=row.prompt_tokens,
             completion_tokens=row.completion_tokens,
+            usage_estimated=bool(row.usage_estimated),
             latency_ms=row.latency_ms,
             time_to_first_token_ms=row.ttft_ms,
             finish_reason=row.finish_reason,
@@ -122,6 +127,7 @@ def _metadata(row: MessageRow, generation: Generation) -> dict[str, object]:
         "model": generation.model,
         "promptTokens": generation.prompt_tokens,
         "completionTokens": generation.completion_tokens,
+        "usageEstimated": generation.usage_estimated,
         "finishReason": generation.finish_reason,
         "latencyMs": generation.latency_ms,
         "ttftMs": generation.time_to_first_token_ms,

@@ -4,11 +4,14 @@ One Redis counter per user and period holds what the period has used: the tokens
 settled replies plus the reservations of replies still running ("used"). A reply reserves
 its maximum (the estimated prompt it sends plus AI_MAX_OUTPUT_TOKENS) before anything is
 stored or asked, in one Lua script: refused when used >= limit, else used += reservation.
-When the reply ends (complete, failed, stopped, interrupted) it settles: used += real tokens
-- reservation. So concurrent replies overshoot the budget by at most one reply's maximum:
-once the last one is admitted, used >= limit for every later one.
+When the reply ends (complete, failed, stopped, interrupted) it settles: used += charged
+tokens - reservation, the charge being the provider's count or, when the reply ended before
+the provider counted, a conservative estimate (`parley.ai.token_estimates`, the rule the
+reservation is computed with). A model title reserves and settles the same way. So
+concurrent replies overshoot the budget by at most one reply's maximum: once the last one is
+admitted, used >= limit for every later one.
 
-The counter starts from the database (the stored generation facts of the period) when it is
+The counter starts from the database (the period's stored replies and title charges) when it is
 missing: a new period, an evicted key, a flushed Redis. It expires a day after its period
 ends. Without Redis the check falls back to the database alone (no reservations: concurrent
 replies may then overshoot); replies are never refused because Redis is down.

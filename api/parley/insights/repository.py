@@ -170,6 +170,8 @@ class UsageGroup:
     prompt_tokens: int
     completion_tokens: int
     replies: int
+    # Replies and other charged calls (titles).
+    calls: int
 
 
 @dataclass(frozen=True)
@@ -179,31 +181,46 @@ class UsageRows:
     period_tokens: int
 
 
-# One pass over the user's replies in the union of the report's range and the budget period:
-# grouping sets give the totals (), per model and per UTC day; FILTER keeps each sum to its
-# own range. Groups with only out-of-range rows come back with zero replies.
+# One pass over what the user was charged in the union of the report's range and the budget
+# period: their replies (a fork's copies excluded: the original paid) and their other provider
+# calls (`usage_charges`: titles). Grouping sets give the totals (), per model and per UTC day;
+# FILTER keeps each sum to its own range. Groups with only out-of-range rows come back with
+# zero calls.
 _USAGE = text(
     """
-    SELECT m.provider, m.model, (m.created_at AT TIME ZONE 'UTC')::date AS day,
-           GROUPING(m.provider, m.model) AS no_model,
-           GROUPING((m.created_at AT TIME ZONE 'UTC')::date) AS no_day,
-           coalesce(sum(coalesce(m.prompt_tokens, 0)) FILTER (WHERE in_range), 0) AS prompt,
-           coalesce(sum(coalesce(m.completion_tokens, 0)) FILTER (WHERE in_range), 0)
+    WITH charged AS (
+        SELECT m.provider, m.model, m.created_at, m.prompt_tokens, m.completion_tokens,
+               1 AS reply
+        FROM conversations AS c
+        JOIN messages AS m ON m.conversation_id = c.id
+        WHERE c.user_id = :user_id
+          AND m.role = 'ASSISTANT' AND m.provider IS NOT NULL AND NOT m.copied
+          AND ((m.created_at >= :from_at AND m.created_at < :to_at)
+               OR (m.created_at >= :period_start AND m.created_at < :period_end))
+        UNION ALL
+        SELECT u.provider, u.model, u.created_at, u.prompt_tokens, u.completion_tokens, 0
+        FROM usage_charges AS u
+        WHERE u.user_id = :user_id
+          AND ((u.created_at >= :from_at AND u.created_at < :to_at)
+               OR (u.created_at >= :period_start AND u.created_at < :period_end))
+    )
+    SELECT ch.provider, ch.model, (ch.created_at AT TIME ZONE 'UTC')::date AS day,
+           GROUPING(ch.provider, ch.model) AS no_model,
+           GROUPING((ch.created_at AT TIME ZONE 'UTC')::date) AS no_day,
+           coalesce(sum(coalesce(ch.prompt_tokens, 0)) FILTER (WHERE in_range), 0) AS prompt,
+           coalesce(sum(coalesce(ch.completion_tokens, 0)) FILTER (WHERE in_range), 0)
                AS completion,
-           count(*) FILTER (WHERE in_range) AS replies,
-           coalesce(sum(coalesce(m.prompt_tokens, 0) + coalesce(m.completion_tokens, 0))
+           count(*) FILTER (WHERE in_range AND ch.reply = 1) AS replies,
+           count(*) FILTER (WHERE in_range) AS calls,
+           coalesce(sum(coalesce(ch.prompt_tokens, 0) + coalesce(ch.completion_tokens, 0))
                     FILTER (WHERE in_period), 0) AS period_tokens
-    FROM conversations AS c
-    JOIN messages AS m ON m.conversation_id = c.id
+    FROM charged AS ch
     CROSS JOIN LATERAL (
-        SELECT m.created_at >= :from_at AND m.created_at < :to_at AS in_range,
-               m.created_at >= :period_start AND m.created_at < :period_end AS in_period
+        SELECT ch.created_at >= :from_at AND ch.created_at < :to_at AS in_range,
+               ch.created_at >= :period_start AND ch.created_at < :period_end AS in_period
     ) AS flags
-    WHERE c.user_id = :user_id
-      AND m.role = 'ASSISTANT' AND m.provider IS NOT NULL
-      AND ((m.created_at >= :from_at AND m.created_at < :to_at)
-           OR (m.created_at >= :period_start AND m.created_at < :period_end))
-    GROUP BY GROUPING SETS ((), (m.provider, m.model), ((m.created_at AT TIME ZONE 'UTC')::date))
+    GROUP BY GROUPING SETS ((), (ch.provider, ch.model),
+                            ((ch.created_at AT TIME ZONE 'UTC')::date))
     """
 )
 
@@ -217,8 +234,8 @@ async def usage(
     end: dt.datetime,
     period: tuple[dt.datetime, dt.datetime] | None,
 ) -> UsageRows:
-    """The user's replies with `start <= created_at < end`: totals, per model, per UTC day;
-    and the tokens of replies in `period`, in one statement."""
+    """What the user was charged with `start <= created_at < end` (replies and titles):
+    totals, per model, per UTC day; and the tokens charged in `period`, in one statement."""
     period_start, period_end = period or (_EMPTY_PERIOD, _EMPTY_PERIOD)
     result = await db.execute(
         _USAGE,
@@ -243,17 +260,25 @@ async def usage(
                 prompt_tokens=int(row["prompt"]),
                 completion_tokens=int(row["completion"]),
                 replies=int(row["replies"]),
+                calls=int(row["calls"]),
             )
         )
     return UsageRows(groups, period_tokens)
 
 
+# The same charges as `_USAGE`, summed over one range.
 _PERIOD_TOKENS = text(
     """
-    SELECT coalesce(sum(coalesce(m.prompt_tokens, 0) + coalesce(m.completion_tokens, 0)), 0)
-    FROM conversations AS c JOIN messages AS m ON m.conversation_id = c.id
-    WHERE c.user_id = :user_id AND m.role = 'ASSISTANT' AND m.provider IS NOT NULL
-      AND m.created_at >= :start AND m.created_at < :end
+    SELECT coalesce(sum(tokens), 0) FROM (
+        SELECT coalesce(m.prompt_tokens, 0) + coalesce(m.completion_tokens, 0) AS tokens
+        FROM conversations AS c JOIN messages AS m ON m.conversation_id = c.id
+        WHERE c.user_id = :user_id AND m.role = 'ASSISTANT' AND m.provider IS NOT NULL
+          AND NOT m.copied AND m.created_at >= :start AND m.created_at < :end
+        UNION ALL
+        SELECT u.prompt_tokens + u.completion_tokens
+        FROM usage_charges AS u
+        WHERE u.user_id = :user_id AND u.created_at >= :start AND u.created_at < :end
+    ) AS charged
     """
 )
 
@@ -261,6 +286,6 @@ _PERIOD_TOKENS = text(
 async def tokens_between(
     db: AsyncSession, user_id: uuid.UUID, start: dt.datetime, end: dt.datetime
 ) -> int:
-    """The tokens of the user's replies started in [start, end)."""
+    """The tokens the user was charged for calls started in [start, end): replies, titles."""
     value = await db.scalar(_PERIOD_TOKENS, {"user_id": user_id, "start": start, "end": end})
     return int(value or 0)

@@ -194,7 +194,7 @@ def _report(rows: repository.UsageRows) -> UsageReport:
         (
             ModelUsage(g.provider, g.model, g.prompt_tokens + g.completion_tokens, g.replies)
             for g in rows.groups
-            if g.provider is not None and g.model is not None and g.replies
+            if g.provider is not None and g.model is not None and g.calls
         ),
         key=lambda m: (-m.total_tokens, m.provider.value, m.model),
     )
@@ -202,7 +202,7 @@ def _report(rows: repository.UsageRows) -> UsageReport:
         (
             DailyUsage(g.day, g.prompt_tokens + g.completion_tokens)
             for g in rows.groups
-            if g.day is not None and g.replies
+            if g.day is not None and g.calls
         ),
         key=lambda d: d.day,
     )

@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from parley.ai import AIProvider, ChatMessage, Delta, ProviderRegistry
-from parley.ai.demo import chunk_text, demo_reply, estimate_tokens
+from parley.ai.demo import chunk_text, demo_reply
+from parley.ai.token_estimates import estimate_tokens
 from tests.ai.conftest import MakeSettings, collect, complete
 
 QUESTION = [ChatMessage("user", "How do I   reverse a list\nin Python?")]

@@ -9,7 +9,8 @@ import pytest
 
 from parley.ai import ChatMessage
 from parley.ai.titles import TITLE_INSTRUCTIONS, clean_title, demo_title
-from parley.chat.context_window import MESSAGE_OVERHEAD_TOKENS, estimate_tokens, fit
+from parley.ai.token_estimates import MESSAGE_OVERHEAD_TOKENS
+from parley.chat.context_window import estimate_tokens, fit
 from parley.main import create_app
 from parley.settings import Settings
 from tests.chat.branches import EDIT, tree, turn

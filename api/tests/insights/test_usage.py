@@ -4,8 +4,13 @@ statement; the default range; no budget when none is configured."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
+from tests.chat.branches import EXPORT, FORK
+from tests.chat.documents import create_conversation, send
+from tests.fakes.provider_server import FakeProviderServer
+from tests.fakes.provider_server import Reply as Scripted
 from tests.insights.seeding import Reply, conversation, user
 from tests.support.graphql import GraphQLClient
 from tests.support.servers import LiveServer
@@ -115,3 +120,37 @@ async def test_empty_and_bad_ranges(client: GraphQLClient) -> None:
     backwards = {"from": _at(5).isoformat(), "to": _at(4).isoformat()}
     assert (await client(USAGE, backwards, token=token)).codes == ["BAD_USER_INPUT"]
     assert (await client(USAGE, {})).codes == ["UNAUTHENTICATED"]
+
+
+async def test_a_forks_copies_carry_no_usage_and_exports_agree(
+    client: GraphQLClient, fake_provider: FakeProviderServer
+) -> None:
+    # The finding: the copies kept their token counts, so four forks of one reply showed
+    # four replies and four times its tokens.
+    token, _ = await user(client, "ada@example.com")
+    chat = await create_conversation(client, token, aiProvider="OPENAI", title="Titled")
+    fake_provider.reset(default=Scripted("Hi there", prompt_tokens=12, completion_tokens=5))
+    sent = await send(client, token, chat["id"], "hello")
+    assert not sent.errors, sent.errors
+    reply_id = sent.data["sendMessage"]["assistantMessage"]["id"]
+    forks = []
+    for _ in range(3):
+        result = await client(FORK, {"id": reply_id}, token=token)
+        assert not result.errors, result.errors
+        forks.append(result.data["forkConversation"]["id"])
+
+    report = await _usage(client, token)
+    assert (report["totalTokens"], report["replies"]) == (17, 1)
+
+    exported = 0
+    for cid in [chat["id"], *forks]:
+        result = await client(EXPORT, {"id": cid, "format": "JSON"}, token=token)
+        document = json.loads(result.data["exportConversation"])
+        for message in document["messages"]:
+            generation = message["generation"]
+            if generation is not None:
+                assert generation["usageEstimated"] is False
+                exported += (generation["promptTokens"] or 0) + (
+                    generation["completionTokens"] or 0
+                )
+    assert exported == report["totalTokens"]
