@@ -4,6 +4,7 @@ use live in `tests.support`."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from redis.asyncio import Redis
 from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
 
 from parley.local_setup import create_database, drop_database
 from parley.main import create_app
@@ -58,8 +60,17 @@ async def _clean_state(request: pytest.FixtureRequest) -> None:
     if "server" not in request.fixturenames:
         return
     live: LiveServer = request.getfixturevalue("server")
-    async with live.state.engine.begin() as conn:
-        await conn.execute(text("TRUNCATE users CASCADE"))
+    # The previous test's background work (a title, its usage charge) may still be writing:
+    # TRUNCATE can then lose a deadlock, and the victim is meant to try again.
+    for attempt in range(5):
+        try:
+            async with live.state.engine.begin() as conn:
+                await conn.execute(text("TRUNCATE users CASCADE"))
+            break
+        except DBAPIError as error:
+            if "deadlock" not in str(error.orig) or attempt == 4:
+                raise
+            await asyncio.sleep(0.1)
     await live.state.redis.flushdb()
     fake: FakeProviderServer = request.getfixturevalue("fake_provider")
     fake.reset()
