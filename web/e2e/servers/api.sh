@@ -34,6 +34,7 @@ export LOG_LEVEL=WARNING
 # trust it, and lift the limits so parallel tests (and the 1,000-message bench seed) fit.
 export TRUSTED_PROXIES="127.0.0.1/32,::1/128"
 export RATE_LIMIT_AUTH="10000/minute" RATE_LIMIT_MESSAGES="10000/minute"
+export RATE_LIMIT_SEARCH="10000/minute" RATE_LIMIT_FORKS="10000/minute"
 # The second process refuses a user's third message in 15 s (limits are per user and shared
 # through Redis): e2e/refusals.spec.ts sends from a tab pointed at it to see the countdown.
 [ "$ROLE" = "--second" ] && export RATE_LIMIT_MESSAGES="${E2E_API2_RATE_LIMIT_MESSAGES:-2/15seconds}"
