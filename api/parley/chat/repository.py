@@ -99,12 +99,6 @@ async def conversations_by_id(
     return {row.id: row for row in rows}
 
 
-def _current_branch(conversation_id: uuid.UUID) -> CTE:
-    """Ids of the conversation's current branch, walked up from its current message."""
-    current = select(Conversation.current_message_id).where(Conversation.id == conversation_id)
-    return _up_from(Message.id == current.scalar_subquery())
-
-
 def _up_from(start: ColumnElement[bool]) -> CTE:
     """Ids of the message matching `start` and of all its ancestors."""
     branch = select(Message.id, Message.parent_id).where(start).cte("branch", recursive=True)
@@ -137,26 +131,13 @@ class BranchMessage:
     sibling_ids: list[uuid.UUID]
 
 
-async def messages_page(
-    db: AsyncSession, conversation_id: uuid.UUID, last: int, before: Position | None
-) -> Page[BranchMessage]:
-    """The `last` newest messages of the current branch before the cursor, oldest first, each
-    with its siblings: one statement however long the branch or bushy the tree."""
-    branch = _current_branch(conversation_id)
-    query = select(Message, _sibling_ids(Message)).join(branch, branch.c.id == Message.id)
-    if before is not None:
-        query = query.where(tuple_(Message.created_at, Message.id) < tuple_(*before))
-    query = query.order_by(Message.created_at.desc(), Message.id.desc()).limit(last + 1)
-    rows = [BranchMessage(m, list(ids)) for m, ids in (await db.execute(query)).all()]
-    return Page(items=list(reversed(rows[:last])), has_more=len(rows) > last)
-
-
 async def messages_pages(
     db: AsyncSession, conversation_ids: Sequence[uuid.UUID], last: int, before: Position | None
 ) -> dict[uuid.UUID, Page[BranchMessage]]:
-    """`messages_page` for several conversations in one statement: their current branches
-    walked together, each cut to its `last` newest (+1, to tell whether there is more) by a
-    window. A conversation without messages has no entry."""
+    """The `last` newest messages of each conversation's current branch before the cursor,
+    oldest first, each with its siblings, in one statement: the branches are walked together,
+    each cut to its `last` newest (+1, to tell whether there is more) by a window. A
+    conversation without messages has no entry."""
     current = select(Conversation.current_message_id).where(Conversation.id.in_(conversation_ids))
     branch = _up_from(Message.id.in_(current))
     newest_first = (Message.created_at.desc(), Message.id.desc())

@@ -182,17 +182,11 @@ class ChatService:
         async with self._db() as db:
             return await repository.streaming_replies(db, older_than, limit)
 
-    async def messages_page(
-        self, conversation: Conversation, last: int, before: Position | None
-    ) -> Page[BranchMessage]:
-        """A page of the current branch of a conversation already checked to be the caller's."""
-        async with self._db() as db:
-            return await repository.messages_page(db, conversation.id, last, before)
-
     async def messages_pages(
         self, ids: Sequence[uuid.UUID], last: int, before: Position | None
     ) -> list[Page[BranchMessage]]:
-        """`messages_page` for conversations already checked, in one statement."""
+        """A page of the current branch of each conversation (already checked to be the
+        caller's), in one statement."""
         async with self._db() as db:
             found = await repository.messages_pages(db, ids, last, before)
         return [found.get(i) or Page(items=[], has_more=False) for i in ids]

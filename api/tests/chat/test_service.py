@@ -198,6 +198,6 @@ async def test_a_reply_failed_by_a_reaper_is_not_overwritten_by_its_late_closing
     # The stored row wins, and the end says what is stored.
     assert end.message.status is MessageStatus.FAILED
     assert (end.message.content, end.seq) == ("all", 2)
-    page = await chat.service.messages_page(prepared.conversation, 10, None)
+    [page] = await chat.service.messages_pages([prepared.conversation.id], 10, None)
     stored = page.items[-1].message
     assert (stored.status, stored.content, stored.final_seq) == (MessageStatus.FAILED, "all", 2)
