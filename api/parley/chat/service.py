@@ -572,9 +572,7 @@ class ChatService:
                             unit.changed(message.conversation_id)
         finally:
             # What the reply cost, as stored (unknown usage is stored and counted as none).
-            if self._budget is not None:
-                used = facts.usage.total_tokens if facts.usage is not None else 0
-                await self._budget.settle_reply(prepared.reservation, used)
+            await self._settle(prepared.reservation, facts)
         record_reply(facts, status.value, self._providers.info(facts.provider).models)
         log.info(
             "reply stored",
@@ -647,9 +645,13 @@ class ChatService:
                     )
                     await db.commit()
         finally:
-            if self._budget is not None:
-                used = facts.usage.total_tokens if facts.usage is not None else 0
-                await self._budget.settle_reply(reservation, used)
+            await self._settle(reservation, facts)
+
+    async def _settle(self, reservation: Reservation | None, facts: CallFacts) -> None:
+        """Turn a call's hold on the budget into what it used (unknown usage counts none)."""
+        if self._budget is not None:
+            used = facts.usage.total_tokens if facts.usage is not None else 0
+            await self._budget.settle_reply(reservation, used)
 
     async def fail_abandoned(
         self, message_id: uuid.UUID, *, text: str, final_seq: int
