@@ -8,7 +8,9 @@ thousand open tabs cost one Redis connection, not a thousand. Each listener has 
 backlog.
 
 Redis down: listeners stay open and receive nothing meanwhile; the reader reconnects with
-backoff and subscribes every listening user's channel again.
+backoff and subscribes every listening user's channel again. A subscription change that fails
+(the connection dropping under it) leaves its listener open: the reader, whenever a read
+returns nothing, makes the subscriptions match the listeners.
 """
 
 from __future__ import annotations
@@ -155,8 +157,24 @@ class ConversationEvents:
                 else:
                     await self._pubsub.unsubscribe(user_channel(user_id))
                     self._subscribed.discard(user_id)
-            except (RedisError, OSError):
+            except (RedisError, OSError, RuntimeError):
+                # RuntimeError: redis-py's when this command's health check reads the
+                # connection while the reader is reconnecting it. The listener stays; the
+                # reader makes the subscriptions match the listeners at its next wake-up.
                 log.warning("conversation events: subscription change failed", exc_info=True)
+
+    async def _reconcile(self, pubsub: PubSub) -> None:
+        """Subscribe whoever listens but is not subscribed (a change that failed), and the
+        reverse; run by the reader between reads, so nothing else reads the connection."""
+        async with self._lock:
+            missing = self._inboxes.keys() - self._subscribed
+            extra = self._subscribed - self._inboxes.keys()
+            if missing:
+                await pubsub.subscribe(*(user_channel(u) for u in missing))
+                self._subscribed |= missing
+            if extra:
+                await pubsub.unsubscribe(*(user_channel(u) for u in extra))
+                self._subscribed -= extra
 
     async def _connect(self) -> PubSub:
         async with self._lock:
@@ -189,7 +207,9 @@ class ConversationEvents:
                 delay = _RETRY_MIN_SECONDS
                 while True:
                     message = await pubsub.get_message(timeout=_READ_TIMEOUT_SECONDS)
-                    if message is not None and message.get("type") == "message":
+                    if message is None:
+                        await self._reconcile(pubsub)
+                    elif message.get("type") == "message":
                         self._deliver(str(message["channel"]), str(message["data"]))
             except (RedisError, OSError):
                 log.warning("conversation events: Redis connection lost", exc_info=True)
