@@ -5,9 +5,21 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from tests.support.graphql import Socket
+from tests.chat.documents import create_conversation
+from tests.support.graphql import GraphQLClient, Socket
+from tests.support.servers import LiveServer
 
 FINAL = ("ReplyCompleted", "ReplyFailed")
+
+
+async def signed_in(live: LiveServer, client: GraphQLClient) -> tuple[Socket, str, str]:
+    """A new user's acknowledged socket, token, and a conversation answered by the fake
+    provider (as OpenAI)."""
+    token = (await client.register())["accessToken"]
+    cid = (await create_conversation(client, token, aiProvider="OPENAI"))["id"]
+    socket = await Socket.open(live.ws_url, token=token)
+    await socket.ack()
+    return socket, token, cid
 
 
 async def next_event(socket: Socket, op_id: str, timeout: float = 15) -> dict[str, Any]:

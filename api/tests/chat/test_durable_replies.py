@@ -17,7 +17,14 @@ from parley.chat.reply_log import EventKind, LogEvent, stream_key
 from parley.chat.reply_reader import MAX_PENDING, Follower
 from parley.main import create_app
 from tests.chat.documents import GENERATE_DURABLE, REPLY_EVENTS, STOP, create_conversation
-from tests.chat.reply_streams import delta_text, error_codes, events_until_final, next_event, seqs
+from tests.chat.reply_streams import (
+    delta_text,
+    error_codes,
+    events_until_final,
+    next_event,
+    seqs,
+    signed_in,
+)
 from tests.fakes.provider_server import FakeProviderServer, Reply
 from tests.support.graphql import GraphQLClient, Socket
 from tests.support.servers import LiveServer, make_settings
@@ -39,18 +46,10 @@ async def _row(server: LiveServer, message_id: str) -> dict[str, Any]:
     return dict(row._mapping)
 
 
-async def _signed_in(server: LiveServer, client: GraphQLClient) -> tuple[Socket, str, str]:
-    token = (await client.register())["accessToken"]
-    cid = (await create_conversation(client, token, aiProvider="OPENAI"))["id"]
-    socket = await Socket.open(server.ws_url, token=token)
-    await socket.ack()
-    return socket, token, cid
-
-
 async def test_events_carry_seq_and_a_reconnect_with_after_gets_each_character_once(
     server: LiveServer, client: GraphQLClient, fake_provider: FakeProviderServer
 ) -> None:
-    socket, token, cid = await _signed_in(server, client)
+    socket, token, cid = await signed_in(server, client)
     words = " ".join(f"w{i}" for i in range(30))
     fake_provider.script(Reply(words, chunk_delay=0.01))
     op = await socket.subscribe(GENERATE_DURABLE, {"id": cid, "content": "count"})
@@ -77,7 +76,7 @@ async def test_events_carry_seq_and_a_reconnect_with_after_gets_each_character_o
 async def test_a_client_request_id_used_twice_makes_one_provider_call(
     server: LiveServer, client: GraphQLClient, fake_provider: FakeProviderServer
 ) -> None:
-    socket, token, cid = await _signed_in(server, client)
+    socket, token, cid = await signed_in(server, client)
     retry = await Socket.open(server.ws_url, token=token)  # a second tab, or a retry
     await retry.ack()
     words = " ".join(f"w{i}" for i in range(20))
@@ -107,7 +106,7 @@ async def test_a_client_request_id_used_twice_makes_one_provider_call(
 async def test_stop_reply_stores_the_text_so_far_and_ends_every_follower(
     server: LiveServer, client: GraphQLClient, fake_provider: FakeProviderServer
 ) -> None:
-    socket, token, cid = await _signed_in(server, client)
+    socket, token, cid = await signed_in(server, client)
     fake_provider.script(Reply(" ".join(f"w{i}" for i in range(300)), chunk_delay=0.02))
     op = await socket.subscribe(GENERATE_DURABLE, {"id": cid, "content": "long"})
     reply_id = (await next_event(socket, op))["assistantMessageId"]
@@ -134,7 +133,7 @@ async def test_stop_reply_stores_the_text_so_far_and_ends_every_follower(
 async def test_another_users_reply_is_not_found(
     server: LiveServer, client: GraphQLClient, fake_provider: FakeProviderServer
 ) -> None:
-    socket, _, cid = await _signed_in(server, client)
+    socket, _, cid = await signed_in(server, client)
     fake_provider.script(Reply("mine"))
     op = await socket.subscribe(GENERATE_DURABLE, {"id": cid, "content": "hi"})
     reply_id = (await events_until_final(socket, op))[0]["assistantMessageId"]
@@ -184,7 +183,7 @@ async def test_an_expired_stream_is_answered_with_the_final_event_from_the_datab
 async def test_a_slow_follower_gets_merged_deltas_in_a_bounded_mailbox(
     server: LiveServer, client: GraphQLClient, fake_provider: FakeProviderServer
 ) -> None:
-    socket, _, cid = await _signed_in(server, client)
+    socket, _, cid = await signed_in(server, client)
     text_ = "".join(f"{i % 10}" for i in range(500))
     fake_provider.script(Reply(text_, chunks=500, chunk_delay=0.0))
     op = await socket.subscribe(GENERATE_DURABLE, {"id": cid, "content": "fast"})

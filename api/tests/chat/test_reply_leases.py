@@ -15,7 +15,13 @@ from sqlalchemy import text
 from parley.chat.durable_replies import DurableReplies
 from parley.main import create_app
 from tests.chat.documents import GENERATE_DURABLE, REPLY_EVENTS, STOP, create_conversation, send
-from tests.chat.reply_streams import delta_text, error_codes, events_until_final, next_event
+from tests.chat.reply_streams import (
+    delta_text,
+    error_codes,
+    events_until_final,
+    next_event,
+    signed_in,
+)
 from tests.fakes.provider_server import FakeProviderServer, Reply
 from tests.support.graphql import GraphQLClient, Socket
 from tests.support.servers import LiveServer, make_settings
@@ -51,19 +57,11 @@ async def _streaming_reply(live: LiveServer, conversation_id: str) -> str:
     raise AssertionError("the reply never started")
 
 
-async def _signed_in(live: LiveServer, client: GraphQLClient) -> tuple[Socket, str, str]:
-    token = (await client.register())["accessToken"]
-    cid = (await create_conversation(client, token, aiProvider="OPENAI"))["id"]
-    socket = await Socket.open(live.ws_url, token=token)
-    await socket.ack()
-    return socket, token, cid
-
-
 async def test_a_send_message_reply_that_streams_past_the_lease_ends_complete_and_a_generate_reply_beside_it_is_a_conflict(  # noqa: E501
     short_lease: LiveServer, fake_provider: FakeProviderServer
 ) -> None:
     async with GraphQLClient(short_lease.url) as client:
-        socket, token, cid = await _signed_in(short_lease, client)
+        socket, token, cid = await signed_in(short_lease, client)
         # About three lease times long.
         words = " ".join(f"w{i}" for i in range(150))
         fake_provider.script(Reply(words, chunk_delay=0.04))
@@ -111,7 +109,7 @@ async def _final_after(socket: Socket, reply_id: str, after: int) -> list[dict[s
 async def test_reply_events_after_the_final_seq_answers_the_final_event_and_completes(
     server: LiveServer, client: GraphQLClient, fake_provider: FakeProviderServer
 ) -> None:
-    socket, _, cid = await _signed_in(server, client)
+    socket, _, cid = await signed_in(server, client)
     fake_provider.script(Reply("one two three"))
     op = await socket.subscribe(GENERATE_DURABLE, {"id": cid, "content": "count"})
     events = await events_until_final(socket, op)
@@ -132,7 +130,7 @@ async def test_reply_events_after_the_final_seq_answers_the_final_event_and_comp
 async def test_reply_events_after_a_seq_past_a_running_reply_gets_only_its_final_event(
     server: LiveServer, client: GraphQLClient, fake_provider: FakeProviderServer
 ) -> None:
-    socket, token, cid = await _signed_in(server, client)
+    socket, token, cid = await signed_in(server, client)
     words = " ".join(f"w{i}" for i in range(20))
     fake_provider.script(Reply(words, chunk_delay=0.02))
     op = await socket.subscribe(GENERATE_DURABLE, {"id": cid, "content": "count"})
